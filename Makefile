@@ -1,0 +1,116 @@
+# hexe — build, test, bench, install.
+#
+#   make            build build/hexe (never installs packages, never needs a tty)
+#   make run        install missing Debian packages, build, start `hexe mux`
+#   make test       install missing Debian packages, build, run every test
+#   make check-asan the whole suite under AddressSanitizer + UBSan
+#   make fuzz       run the frame-decoder fuzzer for FUZZ_SECONDS
+#   make install    PREFIX=/usr/local
+
+PREFIX ?= /usr/local
+BUILD ?= build
+CC ?= cc
+PKGS = libuv vterm ncursesw lua5.4
+DEB_PKGS = build-essential pkg-config libuv1-dev libvterm-dev libncurses-dev \
+	   liblua5.4-dev libcmocka-dev
+FUZZ_SECONDS ?= 60
+
+OPT ?= -O2 -g
+CFLAGS += $(OPT)
+# snprintf truncation is how hexe bounds strings on purpose.
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -Isrc \
+	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil
+SAN ?=
+CFLAGS += $(SAN)
+LDFLAGS += $(SAN)
+
+SRCS := $(shell find src -name '*.c' | sort)
+LIB_SRCS := $(filter-out src/hexe.c,$(SRCS))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+
+.PHONY: FORCE all deps run test test-bins check-asan fuzz install clean bench
+
+all: $(BUILD)/hexe
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libhexe.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hexe: $(BUILD)/obj/src/hexe.o $(BUILD)/libhexe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libhexe.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libhexe.a $(LDLIBS) $(shell pkg-config --libs cmocka vterm)
+
+$(BUILD)/tests/ptyh: tests/harness/ptyh.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs vterm) -lutil
+
+$(BUILD)/tests/replay_frame: tests/fuzz/replay.c tests/fuzz/fuzz_frame.c $(BUILD)/libhexe.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Two more builds of the same source speaking newer protocol versions, for
+# the adoption-across-versions tests: v2 still accepts v1 pods, v3 does not.
+$(BUILD)/compat/v2/hexe: FORCE
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/compat/v2 OPT="$(OPT) -DPROTO_VERSION=2u" SAN="$(SAN)" $(BUILD)/compat/v2/hexe-bin
+	@cp $(BUILD)/compat/v2/hexe-bin $@
+$(BUILD)/compat/v3/hexe: FORCE
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/compat/v3 OPT="$(OPT) -DPROTO_VERSION=3u -DPROTO_MIN_VERSION=3u" SAN="$(SAN)" $(BUILD)/compat/v3/hexe-bin
+	@cp $(BUILD)/compat/v3/hexe-bin $@
+$(BUILD)/hexe-bin: $(BUILD)/obj/src/hexe.o $(BUILD)/libhexe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+test-bins: $(BUILD)/hexe $(UNIT_BINS) $(BUILD)/tests/ptyh $(BUILD)/tests/replay_frame \
+	$(BUILD)/compat/v2/hexe $(BUILD)/compat/v3/hexe
+
+# Installs only what is missing, so a machine that has everything never
+# needs the network or root.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+run: deps
+	$(MAKE) all
+	./$(BUILD)/hexe mux
+
+test: deps
+	$(MAKE) test-bins
+	BUILD=$(BUILD) tests/run
+
+check-asan: deps
+	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" OPT="-O1 -g" test-bins
+	BUILD=build-asan tests/run --asan
+
+fuzz: $(BUILD)/libhexe.a
+	@mkdir -p $(BUILD)/fuzz-corpus
+	cp -n tests/fuzz/corpus/frame/* $(BUILD)/fuzz-corpus/ 2>/dev/null || true
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
+		src/core/proto.c src/core/buf.c src/core/util.c tests/fuzz/fuzz_frame.c \
+		-o $(BUILD)/fuzz_frame
+	./$(BUILD)/fuzz_frame -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz-corpus
+
+install: $(BUILD)/hexe
+	install -D -m 0755 $(BUILD)/hexe $(DESTDIR)$(PREFIX)/bin/hexe
+	install -D -m 0644 docs/hexe.1 $(DESTDIR)$(PREFIX)/share/man/man1/hexe.1
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,370 @@
+/*
+ * cli — the one-shot commands.
+ */
+#include "mux/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/client.h"
+#include "core/paths.h"
+#include "core/proto.h"
+#include "core/util.h"
+#include "mux/keys.h"
+#include "mux/mux.h"
+#include "ses/ses.h"
+
+#define CLI_TIMEOUT_MS 10000
+
+struct cli {
+	struct paths paths;
+	struct client cl;
+	char err[512];
+};
+
+static int
+fail(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "hexe: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static int
+cli_connect(struct cli *c, int role)
+{
+	if (paths_init(&c->paths, NULL, c->err, sizeof c->err) < 0 ||
+	    ses_connect(&c->paths, &c->cl, role, true, c->err, sizeof c->err) < 0)
+		return fail("%s", c->err);
+	return 0;
+}
+
+/* Send one request and expect `want` (or OK) back. */
+static int
+cli_ask(struct cli *c, struct wbuf *b, uint16_t want, struct frame *f)
+{
+	if (client_request(&c->cl, b, f, CLI_TIMEOUT_MS, c->err, sizeof c->err) < 0)
+		return fail("%s", c->err);
+	if (want && f->type != want) {
+		snprintf(c->err, sizeof c->err, "unexpected %s from the daemon",
+			 msg_type_name(f->type));
+		return fail("%s", c->err);
+	}
+	return 0;
+}
+
+static int
+print_text_reply(const struct frame *f)
+{
+	struct msg_text t;
+
+	if (msg_text_decode(f, &t) < 0)
+		return fail("%s", "malformed answer from the daemon");
+	fputs(t.text, stdout);
+	msg_text_free(&t);
+	return 0;
+}
+
+static int
+usage_error(const char *usage)
+{
+	fprintf(stderr, "usage: %s\n", usage);
+	return 2;
+}
+
+/* ---- mux new / attach ---- */
+
+static int
+size_arg(const char *s, const char *what, uint16_t *out)
+{
+	unsigned long long v;
+
+	if (!parse_uint(s, 10000, &v) || v < 2) {
+		fprintf(stderr, "hexe: %s: expected a number from 2 to 10000, got "
+			"\"%s\"\n", what, s);
+		return -1;
+	}
+	*out = (uint16_t)v;
+	return 0;
+}
+
+static int
+new_detached(struct cli *c, const char *name, uint16_t cols, uint16_t rows,
+	     char **argv)
+{
+	extern char **environ;
+	struct msg_session_new n;
+	struct wbuf b;
+	struct frame f;
+	char cwd[4096];
+	size_t envc = 0, argc = 0;
+	int rc;
+
+	for (char **e = environ; *e; e++)
+		envc++;
+	for (char **a = argv; a && *a; a++)
+		argc++;
+	memset(&n, 0, sizeof n);
+	n.name = (char *)(name ? name : "");
+	n.cols = cols;
+	n.rows = rows;
+	n.cwd = getcwd(cwd, sizeof cwd) ? cwd : (char *)"";
+	n.argv.n = (uint32_t)argc;
+	n.argv.v = argv;
+	n.env.n = (uint32_t)envc;
+	n.env.v = environ;
+	wbuf_init(&b);
+	msg_session_new_encode(&b, &n);
+	rc = cli_ask(c, &b, MSG_SESSION_INFO, &f);
+	wbuf_free(&b);
+	return rc;
+}
+
+int
+cli_mux_new(int argc, char **argv)
+{
+	static const char *usage =
+		"hexe mux new [-s NAME] [-d] [-x COLS -y ROWS] [-- CMD ARGS...]";
+	const char *name = NULL;
+	bool detached = false;
+	uint16_t cols = 80, rows = 24;
+	struct cli c;
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "+s:dx:y:")) != -1) {
+		switch (ch) {
+		case 's': name = optarg; break;
+		case 'd': detached = true; break;
+		case 'x':
+			if (size_arg(optarg, "-x", &cols) < 0)
+				return 2;
+			break;
+		case 'y':
+			if (size_arg(optarg, "-y", &rows) < 0)
+				return 2;
+			break;
+		default: return usage_error(usage);
+		}
+	}
+	if (!detached && !isatty(STDIN_FILENO))
+		return fail("%s", "`mux new` needs a terminal to attach to; use -d "
+			    "for a detached session");
+	if (cli_connect(&c, detached ? ROLE_CLI : ROLE_MUX))
+		return 1;
+	if (detached) {
+		rc = new_detached(&c, name, cols, rows,
+				  optind < argc ? argv + optind : NULL);
+		client_close(&c.cl);
+		return rc;
+	}
+	{
+		struct mux_start st = { true, name,
+					optind < argc ? argv + optind : NULL };
+
+		return mux_run(&c.paths, &c.cl, &st);
+	}
+}
+
+int
+cli_mux_default(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return usage_error("hexe mux [new|attach|send|capture] ...");
+	return cli_mux_new(1, (char *[]){ "new", NULL });
+}
+
+int
+cli_mux_attach(int argc, char **argv)
+{
+	struct mux_start st = { false, NULL, NULL };
+	struct cli c;
+
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+		return usage_error("hexe mux attach [NAME]");
+	st.name = argc == 2 ? argv[1] : NULL;
+	if (!isatty(STDIN_FILENO))
+		return fail("%s", "`mux attach` needs a terminal");
+	if (cli_connect(&c, ROLE_MUX))
+		return 1;
+	return mux_run(&c.paths, &c.cl, &st);
+}
+
+/* ---- send / capture ---- */
+
+int
+cli_mux_send(int argc, char **argv)
+{
+	static const char *usage = "hexe mux send -t NAME[:PANE] KEYS...";
+	const char *target = NULL;
+	struct msg_send m;
+	struct wbuf data, b;
+	struct frame f;
+	struct cli c;
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "+t:")) != -1) {
+		if (ch != 't')
+			return usage_error(usage);
+		target = optarg;
+	}
+	if (!target)
+		return usage_error(usage);
+	wbuf_init(&data);
+	for (int i = optind; i < argc; i++) {
+		char key[64];
+		size_t n;
+		int k = keys_name_to_bytes(argv[i], key, sizeof key, &n);
+
+		if (k == 1)
+			wbuf_put(&data, key, n);
+		else
+			wbuf_put(&data, argv[i], strlen(argv[i]));
+	}
+	if (cli_connect(&c, ROLE_CLI)) {
+		wbuf_free(&data);
+		return 1;
+	}
+	m.target = (char *)target;
+	m.len = data.len;
+	m.data = data.data;
+	wbuf_init(&b);
+	msg_send_encode(&b, &m);
+	rc = cli_ask(&c, &b, MSG_OK, &f);
+	wbuf_free(&b);
+	wbuf_free(&data);
+	client_close(&c.cl);
+	return rc;
+}
+
+int
+cli_mux_capture(int argc, char **argv)
+{
+	static const char *usage = "hexe mux capture -t NAME[:PANE] [-S LINES]";
+	struct msg_capture m = { NULL, 0, 0 };
+	unsigned long long lines = 0;
+	struct wbuf b;
+	struct frame f;
+	struct cli c;
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "+t:S:")) != -1) {
+		switch (ch) {
+		case 't': m.target = optarg; break;
+		case 'S':
+			/* tmux users write -S -100; both mean 100 lines. */
+			if (!parse_uint(optarg[0] == '-' ? optarg + 1 : optarg,
+					1000000, &lines)) {
+				fprintf(stderr, "hexe: -S: expected a number of "
+					"lines, got \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		default: return usage_error(usage);
+		}
+	}
+	if (!m.target || optind != argc)
+		return usage_error(usage);
+	m.scrollback = (int32_t)lines;
+	if (cli_connect(&c, ROLE_CLI))
+		return 1;
+	wbuf_init(&b);
+	msg_capture_encode(&b, 0, &m);
+	rc = cli_ask(&c, &b, MSG_TEXT, &f);
+	if (rc == 0)
+		rc = print_text_reply(&f);
+	wbuf_free(&b);
+	client_close(&c.cl);
+	return rc;
+}
+
+/* ---- ses / pod ---- */
+
+static int
+simple_request(int argc, char **argv, uint16_t type, uint16_t want,
+	       const char *usage)
+{
+	struct wbuf b;
+	struct frame f;
+	struct cli c;
+	int rc;
+
+	if (argc > 1 && strcmp(argv[1], "--") != 0)
+		return usage_error(usage);
+	if (cli_connect(&c, ROLE_CLI))
+		return 1;
+	wbuf_init(&b);
+	msg_empty_encode(&b, type, 0);
+	rc = cli_ask(&c, &b, want, &f);
+	if (rc == 0 && want == MSG_TEXT)
+		rc = print_text_reply(&f);
+	wbuf_free(&b);
+	client_close(&c.cl);
+	return rc;
+}
+
+int
+cli_ses_list(int argc, char **argv)
+{
+	return simple_request(argc, argv, MSG_SESSION_LIST, MSG_TEXT,
+			      "hexe ses list");
+}
+
+int
+cli_pod_list(int argc, char **argv)
+{
+	return simple_request(argc, argv, MSG_POD_LIST, MSG_TEXT, "hexe pod list");
+}
+
+int
+cli_ses_stop(int argc, char **argv)
+{
+	struct wbuf b;
+	struct frame f;
+	struct cli c;
+	int rc;
+
+	if (argc > 1 && strcmp(argv[1], "--") != 0)
+		return usage_error("hexe ses stop");
+	if (paths_init(&c.paths, NULL, c.err, sizeof c.err) < 0)
+		return fail("%s", c.err);
+	/* Stopping starts a daemon only to end pods a killed one left. */
+	if (ses_connect(&c.paths, &c.cl, ROLE_CLI, true, c.err, sizeof c.err) < 0)
+		return fail("%s", c.err);
+	wbuf_init(&b);
+	msg_empty_encode(&b, MSG_SERVER_STOP, 0);
+	rc = cli_ask(&c, &b, MSG_OK, &f);
+	wbuf_free(&b);
+	client_close(&c.cl);
+	return rc;
+}
+
+int
+cli_ses_kill(int argc, char **argv)
+{
+	struct msg_name m;
+	struct wbuf b;
+	struct frame f;
+	struct cli c;
+	int rc;
+
+	if (argc != 2)
+		return usage_error("hexe ses kill NAME");
+	if (cli_connect(&c, ROLE_CLI))
+		return 1;
+	m.name = argv[1];
+	wbuf_init(&b);
+	msg_name_encode(&b, MSG_SESSION_KILL, &m);
+	rc = cli_ask(&c, &b, MSG_OK, &f);
+	wbuf_free(&b);
+	client_close(&c.cl);
+	return rc;
+}

@@ -1,0 +1,19 @@
+/*
+ * cli — the one-shot commands: each connects to ses (starting it when
+ * needed), asks one thing, prints the answer, and exits non-zero with the
+ * reason on stderr when it fails.
+ */
+#ifndef HEXE_CLI_H
+#define HEXE_CLI_H
+
+int cli_mux_default(int argc, char **argv);
+int cli_mux_new(int argc, char **argv);
+int cli_mux_attach(int argc, char **argv);
+int cli_mux_send(int argc, char **argv);
+int cli_mux_capture(int argc, char **argv);
+int cli_ses_list(int argc, char **argv);
+int cli_ses_kill(int argc, char **argv);
+int cli_ses_stop(int argc, char **argv);
+int cli_pod_list(int argc, char **argv);
+
+#endif

@@ -1,0 +1,906 @@
+/*
+ * pod — the process that owns one pane.
+ *
+ * Everything here runs in the pod process, on its one libuv loop: the PTY
+ * is always drained (whether or not a ses listens), its bytes go through
+ * the emulator, and screen changes leave as coalesced PANE_UPDATE frames:
+ * the first change after a quiet spell at once, later ones merged per
+ * frame (POD_FRAME_MS).
+ */
+#include "pod/pod.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "core/conn.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/proto.h"
+#include "core/util.h"
+#include "pod/isolation.h"
+#include "pod/pty.h"
+#include "pod/spawn.h"
+#include "pod/vt.h"
+
+#define POD_FRAME_MS 8
+#define POD_READ_MAX (1u << 20)      /* per loop turn, for fairness */
+#define POD_INPUT_HIGH (8u << 20)    /* pause reading ses above this */
+#define POD_UPDATE_BACKLOG (1u << 20) /* skip updates above this */
+#define POD_LINGER_MS 3000
+
+struct pod_opts {
+	const char *instance;
+	const char *runtime;
+	const char *session;
+	const char *cwd;
+	const char *profile;
+	unsigned id;
+	int cols, rows;
+	int history;
+	int ses_fd;
+	bool login;
+	char **argv;
+};
+
+struct pod {
+	uv_loop_t *loop;
+	struct pod_opts o;
+	struct hlog log;
+	struct isolation iso;
+	char sock_path[600];
+	uv_pipe_t server;
+	bool server_open;
+
+	int master;
+	char tty_name[64];
+	uv_poll_t pty_poll;
+	int pty_events;
+	struct wbuf to_pty; /* input waiting for the PTY to accept it */
+
+	pid_t child;
+	bool child_exited;
+	int child_status;
+	bool pty_eof;
+	uint64_t created;
+	char info[512];
+
+	struct vt *vt;
+	uv_timer_t frame_timer;
+	uint64_t last_sent_ms;
+	bool timer_armed;
+
+	struct conn *ses; /* the adopted ses connection, after its HELLO */
+	uv_signal_t sig_chld, sig_term, sig_hup, sig_int;
+	uv_timer_t linger;
+	bool exit_sent;
+	bool quitting;
+};
+
+static void pod_send_update(struct pod *pod, bool full);
+static void pod_update_poll(struct pod *pod);
+static void pod_maybe_finish(struct pod *pod);
+
+/* ---- environment ---- */
+
+/* The pane sees the client's environment, hexe's three public variables
+ * and TERM; every other HEXE_* variable stays with hexe. */
+static bool
+env_private(const char *kv)
+{
+	static const char *const keep[] = { "HEXE_INSTANCE=", "HEXE_SESSION=",
+					    "HEXE_PANE=" };
+
+	if (strncmp(kv, "HEXE_", 5) != 0)
+		return strncmp(kv, "TERM=", 5) == 0 ||
+		       strncmp(kv, "COLORTERM=", 10) == 0;
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+		if (strncmp(kv, keep[i], strlen(keep[i])) == 0)
+			return false;
+	}
+	return true;
+}
+
+static char **
+child_env(struct pod *pod)
+{
+	extern char **environ;
+	size_t n = 0, i = 0;
+	char **env;
+
+	for (char **e = environ; *e; e++)
+		n++;
+	env = xcalloc(n + 6, sizeof *env);
+	for (char **e = environ; *e; e++) {
+		if (!env_private(*e))
+			env[i++] = xstrdup(*e);
+	}
+	env[i++] = xstrdup("TERM=xterm-256color");
+	env[i++] = xstrdup("COLORTERM=truecolor");
+	env[i++] = xasprintf("HEXE_INSTANCE=%s", pod->o.instance);
+	env[i++] = xasprintf("HEXE_SESSION=%s", pod->o.session);
+	env[i++] = xasprintf("HEXE_PANE=%u", pod->o.id);
+	env[i] = NULL;
+	/* Later duplicates of the three lose to these; drop earlier ones. */
+	return env;
+}
+
+static void
+strv_free_plain(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* ---- info ---- */
+
+static void
+pod_cwd(struct pod *pod, char *out, size_t n)
+{
+	const struct pane_state *st = vt_state(pod->vt);
+	char link[64];
+	pid_t pg;
+	ssize_t len;
+
+	if (st->cwd[0]) {
+		snprintf(out, n, "%s", st->cwd);
+		return;
+	}
+	out[0] = '\0';
+	pg = pod->master >= 0 ? tcgetpgrp(pod->master) : -1;
+	if (pg <= 0)
+		pg = pod->child;
+	if (pg <= 0)
+		return;
+	snprintf(link, sizeof link, "/proc/%d/cwd", (int)pg);
+	len = readlink(link, out, n - 1);
+	if (len < 0 && pg != pod->child) {
+		snprintf(link, sizeof link, "/proc/%d/cwd", (int)pod->child);
+		len = readlink(link, out, n - 1);
+	}
+	out[len > 0 ? len : 0] = '\0';
+}
+
+static void
+pod_send_info(struct pod *pod, struct conn *c)
+{
+	const struct pane_state *st = vt_state(pod->vt);
+	char cwd[1024];
+	struct msg_pod_info m;
+	struct wbuf b;
+	size_t argc = 0;
+
+	for (char **a = pod->o.argv; a && *a; a++)
+		argc++;
+	pod_cwd(pod, cwd, sizeof cwd);
+	memset(&m, 0, sizeof m);
+	m.version = PROTO_VERSION;
+	m.pane = (uint16_t)pod->o.id;
+	m.pod_pid = (uint32_t)getpid();
+	m.child_pid = (uint32_t)(pod->child > 0 ? pod->child : 0);
+	m.state = pod->child_exited ? POD_EXITED
+		  : pod->child > 0  ? POD_RUNNING
+				    : POD_STARTING;
+	m.exit_status = pod->child_status;
+	m.cols = (uint16_t)pod->o.cols;
+	m.rows = (uint16_t)pod->o.rows;
+	m.created = pod->created;
+	m.session = (char *)pod->o.session;
+	m.cwd = cwd;
+	m.title = (char *)st->title;
+	m.profile = (char *)profile_name(pod->iso.profile);
+	m.info = pod->info;
+	m.argv.n = (uint32_t)argc;
+	m.argv.v = pod->o.argv;
+	wbuf_init(&b);
+	msg_pod_info_encode(&b, &m);
+	conn_send(c, &b);
+	wbuf_free(&b);
+}
+
+/* ---- PTY ---- */
+
+static void
+pod_flush_replies(struct pod *pod)
+{
+	struct wbuf *r = vt_replies(pod->vt);
+
+	if (r->len) {
+		wbuf_put(&pod->to_pty, r->data, r->len);
+		wbuf_reset(r);
+	}
+}
+
+static void
+pod_write_pty(struct pod *pod)
+{
+	while (pod->to_pty.len > 0) {
+		ssize_t n = write(pod->master, pod->to_pty.data,
+				  pod->to_pty.len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) {
+			/* The child is gone; what it did not read is lost
+			 * with it. */
+			wbuf_reset(&pod->to_pty);
+			break;
+		}
+		wbuf_consume(&pod->to_pty, (size_t)n);
+	}
+	if (pod->ses && pod->to_pty.len < POD_INPUT_HIGH / 2)
+		conn_resume(pod->ses);
+}
+
+static void
+frame_timer_cb(uv_timer_t *t)
+{
+	struct pod *pod = t->data;
+
+	pod->timer_armed = false;
+	if (vt_dirty(pod->vt))
+		pod_send_update(pod, false);
+}
+
+/* Leading-edge coalescing: send now if the last frame went out more than a
+ * frame ago, otherwise once the frame is over. */
+static void
+pod_schedule_update(struct pod *pod)
+{
+	uint64_t now = now_ms();
+
+	if (!pod->ses || pod->timer_armed || !vt_dirty(pod->vt))
+		return;
+	if (now - pod->last_sent_ms >= POD_FRAME_MS) {
+		pod_send_update(pod, false);
+		/* Output usually keeps coming; catch it at the frame's end. */
+		pod->timer_armed = true;
+		uv_timer_start(&pod->frame_timer, frame_timer_cb, POD_FRAME_MS, 0);
+		return;
+	}
+	pod->timer_armed = true;
+	uv_timer_start(&pod->frame_timer, frame_timer_cb,
+		       POD_FRAME_MS - (now - pod->last_sent_ms), 0);
+}
+
+static void
+pod_read_pty(struct pod *pod)
+{
+	char buf[65536];
+	size_t total = 0;
+
+	while (total < POD_READ_MAX) {
+		ssize_t n = read(pod->master, buf, sizeof buf);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			/* EIO: every slave fd is closed — the child and all
+			 * it started are gone from the terminal. */
+			pod->pty_eof = true;
+			break;
+		}
+		vt_input(pod->vt, buf, (size_t)n);
+		total += (size_t)n;
+	}
+	pod_flush_replies(pod);
+	if (pod->to_pty.len)
+		pod_write_pty(pod);
+	pod_schedule_update(pod);
+}
+
+static void
+pty_poll_cb(uv_poll_t *p, int status, int events)
+{
+	struct pod *pod = p->data;
+
+	if (status < 0) {
+		pod->pty_eof = true;
+	} else {
+		if (events & UV_READABLE)
+			pod_read_pty(pod);
+		if (events & UV_WRITABLE)
+			pod_write_pty(pod);
+	}
+	pod_update_poll(pod);
+	pod_maybe_finish(pod);
+}
+
+static void
+pod_update_poll(struct pod *pod)
+{
+	int ev = 0;
+
+	if (pod->master < 0)
+		return;
+	if (!pod->pty_eof)
+		ev |= UV_READABLE;
+	if (pod->to_pty.len && !pod->pty_eof)
+		ev |= UV_WRITABLE;
+	if (ev == pod->pty_events)
+		return;
+	pod->pty_events = ev;
+	if (ev)
+		uv_poll_start(&pod->pty_poll, ev, pty_poll_cb);
+	else
+		uv_poll_stop(&pod->pty_poll);
+}
+
+/* ---- updates ---- */
+
+static void
+pod_send_update(struct pod *pod, bool full)
+{
+	struct wbuf b;
+	size_t start;
+
+	if (!pod->ses)
+		return;
+	if (!full && conn_backlog(pod->ses) > POD_UPDATE_BACKLOG)
+		return; /* damage accumulates; sent when the peer drains */
+	wbuf_init(&b);
+	start = frame_begin(&b, MSG_PANE_UPDATE, (uint16_t)pod->o.id);
+	vt_encode_update(pod->vt, full, &b);
+	frame_end(&b, start);
+	conn_send(pod->ses, &b);
+	wbuf_free(&b);
+	pod->last_sent_ms = now_ms();
+}
+
+static void
+ses_drain_cb(struct conn *c)
+{
+	struct pod *pod = c->data;
+
+	if (vt_dirty(pod->vt))
+		pod_send_update(pod, false);
+	pod_maybe_finish(pod);
+}
+
+/* ---- requests from ses ---- */
+
+static void
+reply_error(struct conn *c, uint16_t pane, int code, const char *msg)
+{
+	struct wbuf b;
+
+	wbuf_init(&b);
+	msg_error_encode(&b, pane, code, msg);
+	conn_send(c, &b);
+	wbuf_free(&b);
+}
+
+static void
+pod_on_input(struct pod *pod, struct conn *c, const struct frame *f)
+{
+	if (pod->pty_eof || pod->child_exited)
+		return;
+	wbuf_put(&pod->to_pty, f->payload, f->len);
+	pod_write_pty(pod);
+	if (pod->to_pty.len > POD_INPUT_HIGH)
+		conn_pause(c); /* back-pressure to ses and the typist */
+	pod_update_poll(pod);
+}
+
+static void
+pod_on_resize(struct pod *pod, const struct frame *f)
+{
+	struct msg_resize m;
+
+	if (msg_resize_decode(f, &m) < 0 || m.cols < 1 || m.rows < 1)
+		return;
+	if (m.cols == pod->o.cols && m.rows == pod->o.rows)
+		return;
+	pod->o.cols = m.cols;
+	pod->o.rows = m.rows;
+	vt_resize(pod->vt, m.cols, m.rows);
+	if (pod->master >= 0)
+		pty_resize(pod->master, m.cols, m.rows);
+	log_debug(&pod->log, "resized to %ux%u", m.cols, m.rows);
+	pod_schedule_update(pod);
+}
+
+static void
+pod_on_capture(struct pod *pod, struct conn *c, const struct frame *f)
+{
+	struct msg_capture m;
+	struct wbuf text, b;
+
+	if (msg_capture_decode(f, &m) < 0) {
+		reply_error(c, f->pane, -EINVAL, "malformed capture request");
+		return;
+	}
+	wbuf_init(&text);
+	vt_capture(pod->vt, m.scrollback, &text);
+	wbuf_init(&b);
+	msg_text_encode(&b, (uint16_t)pod->o.id, text.data ? text.data : "",
+			text.len);
+	conn_send(c, &b);
+	wbuf_free(&b);
+	wbuf_free(&text);
+	msg_capture_free(&m);
+}
+
+static void
+pod_on_history(struct pod *pod, struct conn *c, const struct frame *f)
+{
+	struct msg_scrollback_read m;
+	struct msg_scrollback_rows r;
+	struct wbuf rows, b;
+	int first = 0, hlen = 0;
+
+	if (msg_scrollback_read_decode(f, &m) < 0) {
+		reply_error(c, f->pane, -EINVAL, "malformed scrollback request");
+		return;
+	}
+	wbuf_init(&rows);
+	vt_read_history(pod->vt, m.start, (int)(m.count > 10000 ? 10000 : m.count),
+			&rows, &first, &hlen);
+	r.start = first;
+	r.history_len = (uint32_t)hlen;
+	r.len = rows.len;
+	r.rows = rows.data;
+	wbuf_init(&b);
+	msg_scrollback_rows_encode(&b, (uint16_t)pod->o.id, &r);
+	conn_send(c, &b);
+	wbuf_free(&b);
+	wbuf_free(&rows);
+}
+
+static void
+pod_on_search(struct pod *pod, struct conn *c, const struct frame *f)
+{
+	struct msg_search m;
+	struct msg_search_result r = { 0, 0, 0, 0 };
+	struct wbuf b;
+	int line = 0, col = 0, len = 0;
+
+	if (msg_search_decode(f, &m) < 0) {
+		reply_error(c, f->pane, -EINVAL, "malformed search request");
+		return;
+	}
+	if (vt_search(pod->vt, m.pattern, m.from, m.flags & SEARCH_BACKWARD,
+		      m.flags & SEARCH_ICASE, &line, &col, &len) == 1) {
+		r.found = 1;
+		r.line = line;
+		r.col = (uint16_t)col;
+		r.len = (uint16_t)len;
+	}
+	wbuf_init(&b);
+	msg_search_result_encode(&b, (uint16_t)pod->o.id, &r);
+	conn_send(c, &b);
+	wbuf_free(&b);
+	msg_search_free(&m);
+}
+
+static void
+pod_kill_child(struct pod *pod, int sig)
+{
+	if (pod->child > 0 && !pod->child_exited) {
+		/* The whole session of the pane: the shell and its jobs. */
+		if (kill(-pod->child, sig) < 0)
+			kill(pod->child, sig);
+	}
+}
+
+static void
+pod_on_hello(struct pod *pod, struct conn *c, const struct frame *f)
+{
+	struct msg_hello h;
+	struct msg_hello_ok ok = { PROTO_VERSION, (uint32_t)getpid() };
+	struct wbuf b;
+
+	if (msg_hello_decode(f, &h) < 0) {
+		conn_close(c, "malformed hello");
+		return;
+	}
+	if (h.version < PROTO_MIN_VERSION || h.min_version > PROTO_VERSION ||
+	    h.role != ROLE_SES) {
+		char msg[160];
+
+		snprintf(msg, sizeof msg,
+			 "pod %u speaks protocol %u (oldest %u); peer speaks %u "
+			 "(oldest %u)",
+			 pod->o.id, PROTO_VERSION, PROTO_MIN_VERSION, h.version,
+			 h.min_version);
+		reply_error(c, 0, -EPROTONOSUPPORT, msg);
+		msg_hello_free(&h);
+		return;
+	}
+	msg_hello_free(&h);
+	if (pod->ses && pod->ses != c) {
+		log_info(&pod->log, "a newer ses (pid %d) took over",
+			 (int)c->peer_pid);
+		conn_close(pod->ses, "replaced by a newer ses");
+	}
+	pod->ses = c;
+	c->on_drain = ses_drain_cb;
+	wbuf_init(&b);
+	msg_hello_ok_encode(&b, &ok);
+	conn_send(c, &b);
+	wbuf_free(&b);
+	pod_send_info(pod, c);
+	log_info(&pod->log, "adopted by ses pid %d", (int)c->peer_pid);
+	if (pod->child_exited && pod->pty_eof)
+		pod_maybe_finish(pod);
+}
+
+static void
+pod_on_frame(struct conn *c, const struct frame *f)
+{
+	struct pod *pod = c->data;
+
+	if (f->type != MSG_HELLO && pod->ses != c) {
+		conn_close(c, "request before HELLO");
+		return;
+	}
+	switch (f->type) {
+	case MSG_HELLO: pod_on_hello(pod, c, f); break;
+	case MSG_INPUT: pod_on_input(pod, c, f); break;
+	case MSG_RESIZE: pod_on_resize(pod, f); break;
+	case MSG_SNAPSHOT: pod_send_update(pod, true); break;
+	case MSG_CAPTURE: pod_on_capture(pod, c, f); break;
+	case MSG_SCROLLBACK_READ: pod_on_history(pod, c, f); break;
+	case MSG_SEARCH: pod_on_search(pod, c, f); break;
+	case MSG_POD_INFO: pod_send_info(pod, c); break;
+	case MSG_POD_KILL:
+		log_info(&pod->log, "asked to end the pane");
+		pod_kill_child(pod, SIGHUP);
+		break;
+	default:
+		log_warn(&pod->log, "unexpected %s from ses; dropping it",
+			 msg_type_name(f->type));
+		conn_close(c, "unexpected message");
+	}
+}
+
+static void
+ses_close_cb(struct conn *c)
+{
+	struct pod *pod = c->data;
+
+	if (pod->ses == c) {
+		pod->ses = NULL;
+		log_info(&pod->log, "ses connection closed");
+	}
+	free(c);
+	pod_maybe_finish(pod);
+}
+
+static struct conn *
+pod_new_conn(struct pod *pod)
+{
+	struct conn *c = xcalloc(1, sizeof *c);
+
+	c->data = pod;
+	c->on_frame = pod_on_frame;
+	c->on_close = ses_close_cb;
+	snprintf(c->name, sizeof c->name, "pod %u ses", pod->o.id);
+	return c;
+}
+
+static void
+server_cb(uv_stream_t *server, int status)
+{
+	struct pod *pod = server->data;
+	struct conn *c;
+
+	if (status < 0)
+		return;
+	c = pod_new_conn(pod);
+	conn_accept(server, c, &pod->log);
+}
+
+/* ---- life and death ---- */
+
+static void
+close_walk_cb(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+static void
+pod_quit(struct pod *pod)
+{
+	if (pod->quitting)
+		return;
+	pod->quitting = true;
+	log_info(&pod->log, "pod ends");
+	unlink(pod->sock_path);
+	uv_walk(pod->loop, close_walk_cb, NULL);
+}
+
+static void
+linger_cb(uv_timer_t *t)
+{
+	pod_quit(t->data);
+}
+
+/* The pane is over when the child has exited and the PTY is drained; then
+ * the final screen and the exit status go to ses, and the pod leaves once
+ * they are written (or after a while with nobody to tell). */
+static void
+pod_maybe_finish(struct pod *pod)
+{
+	if (!pod->child_exited || !pod->pty_eof || pod->quitting)
+		return;
+	if (pod->ses && !pod->exit_sent) {
+		struct msg_exit_status m = { pod->child_status };
+		struct wbuf b;
+
+		if (vt_dirty(pod->vt))
+			pod_send_update(pod, false);
+		wbuf_init(&b);
+		msg_exit_status_encode(&b, MSG_POD_EXIT, (uint16_t)pod->o.id, &m);
+		conn_send(pod->ses, &b);
+		wbuf_free(&b);
+		pod->exit_sent = true;
+	}
+	if (pod->ses && conn_backlog(pod->ses) == 0 && pod->exit_sent) {
+		pod_quit(pod);
+		return;
+	}
+	if (!uv_is_active((uv_handle_t *)&pod->linger))
+		uv_timer_start(&pod->linger, linger_cb, POD_LINGER_MS, 0);
+}
+
+static void
+sigchld_cb(uv_signal_t *s, int signum)
+{
+	struct pod *pod = s->data;
+	int status;
+	pid_t r;
+
+	(void)signum;
+	while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (r != pod->child)
+			continue;
+		pod->child_exited = true;
+		pod->child_status = status;
+		log_info(&pod->log, "child %d exited: %s %d", (int)r,
+			 WIFSIGNALED(status) ? "signal" : "status",
+			 WIFSIGNALED(status) ? WTERMSIG(status)
+					     : WEXITSTATUS(status));
+	}
+	if (pod->child_exited) {
+		/* Drain what the child wrote last before reporting. */
+		if (!pod->pty_eof)
+			pod_read_pty(pod);
+		pod_update_poll(pod);
+		pod_maybe_finish(pod);
+	}
+}
+
+static void
+sigterm_cb(uv_signal_t *s, int signum)
+{
+	struct pod *pod = s->data;
+
+	log_info(&pod->log, "signal %d: ending the pane", signum);
+	pod_kill_child(pod, SIGHUP);
+}
+
+/* ---- start-up ---- */
+
+static int
+parse_opts(int argc, char **argv, struct pod_opts *o, char *err, size_t n)
+{
+	static const struct option longopts[] = {
+		{ "instance", required_argument, NULL, 'i' },
+		{ "runtime", required_argument, NULL, 'r' },
+		{ "id", required_argument, NULL, 'n' },
+		{ "session", required_argument, NULL, 's' },
+		{ "cols", required_argument, NULL, 'x' },
+		{ "rows", required_argument, NULL, 'y' },
+		{ "cwd", required_argument, NULL, 'c' },
+		{ "history", required_argument, NULL, 'H' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "fd", required_argument, NULL, 'f' },
+		{ "login", no_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long v;
+	int ch;
+
+	memset(o, 0, sizeof *o);
+	o->cols = 80;
+	o->rows = 24;
+	o->history = 10000;
+	o->ses_fd = -1;
+	o->profile = "none";
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i': o->instance = optarg; break;
+		case 'r': o->runtime = optarg; break;
+		case 's': o->session = optarg; break;
+		case 'c': o->cwd = optarg; break;
+		case 'p': o->profile = optarg; break;
+		case 'l': o->login = true; break;
+		case 'n':
+		case 'x':
+		case 'y':
+		case 'H':
+		case 'f':
+			if (!parse_uint(optarg, 1000000, &v)) {
+				snprintf(err, n, "pod: bad number \"%s\"", optarg);
+				return -1;
+			}
+			if (ch == 'n') o->id = (unsigned)v;
+			if (ch == 'x') o->cols = (int)v;
+			if (ch == 'y') o->rows = (int)v;
+			if (ch == 'H') o->history = (int)v;
+			if (ch == 'f') o->ses_fd = (int)v;
+			break;
+		default:
+			snprintf(err, n, "pod: unknown option");
+			return -1;
+		}
+	}
+	if (!o->instance || !o->runtime || !o->session || o->id == 0 ||
+	    o->id > 65535 || optind >= argc) {
+		snprintf(err, n,
+			 "pod: internal command; needs --instance, --runtime, "
+			 "--session, --id and -- CMD");
+		return -1;
+	}
+	if (o->cols < 1 || o->rows < 1 || o->cols > 10000 || o->rows > 10000) {
+		snprintf(err, n, "pod: size %dx%d out of range", o->cols, o->rows);
+		return -1;
+	}
+	o->argv = argv + optind;
+	return 0;
+}
+
+static int
+pod_start_child(struct pod *pod)
+{
+	char err[512];
+	char **env = child_env(pod);
+	char argv0[256];
+	int slave, rc;
+	struct spawn_opts so;
+
+	rc = pty_open(&pod->master, &slave, pod->o.cols, pod->o.rows,
+		      pod->tty_name, sizeof pod->tty_name);
+	if (rc < 0) {
+		log_error(&pod->log, "cannot open a terminal: %s", strerror(-rc));
+		strv_free_plain(env);
+		return rc;
+	}
+	memset(&so, 0, sizeof so);
+	so.pty_slave = slave;
+	so.argv = pod->o.argv;
+	if (pod->o.login) {
+		const char *base = strrchr(pod->o.argv[0], '/');
+
+		snprintf(argv0, sizeof argv0, "-%s",
+			 base ? base + 1 : pod->o.argv[0]);
+		so.argv0 = argv0;
+	}
+	so.envp = env;
+	so.cwd = pod->o.cwd;
+	so.iso = &pod->iso;
+	so.pane_id = pod->o.id;
+	rc = pod_spawn(&so, &pod->child, err, sizeof err);
+	close(slave);
+	strv_free_plain(env);
+	if (rc < 0) {
+		char line[700];
+		int n = snprintf(line, sizeof line, "hexe: cannot start the pane: %s\r\n", err);
+
+		log_error(&pod->log, "spawn failed: %s", err);
+		snprintf(pod->info, sizeof pod->info, "%s", err);
+		/* Shown in the pane, so a user sees why it closed. */
+		vt_input(pod->vt, line, (size_t)(n > 0 ? n : 0));
+		pod->child = 0;
+		pod->child_exited = true;
+		pod->child_status = 127 << 8;
+		pod->pty_eof = true;
+		return rc;
+	}
+	log_info(&pod->log, "pane %u: child %d on %s, profile %s, cwd %s, cmd %s",
+		 pod->o.id, (int)pod->child, pod->tty_name,
+		 profile_name(pod->iso.profile), pod->o.cwd ? pod->o.cwd : "-",
+		 pod->o.argv[0]);
+	return 0;
+}
+
+static void
+pod_init_handles(struct pod *pod)
+{
+	uv_timer_init(pod->loop, &pod->frame_timer);
+	pod->frame_timer.data = pod;
+	uv_timer_init(pod->loop, &pod->linger);
+	pod->linger.data = pod;
+	uv_signal_init(pod->loop, &pod->sig_chld);
+	pod->sig_chld.data = pod;
+	uv_signal_start(&pod->sig_chld, sigchld_cb, SIGCHLD);
+	uv_signal_init(pod->loop, &pod->sig_term);
+	pod->sig_term.data = pod;
+	uv_signal_start(&pod->sig_term, sigterm_cb, SIGTERM);
+	uv_signal_init(pod->loop, &pod->sig_hup);
+	pod->sig_hup.data = pod;
+	uv_signal_start(&pod->sig_hup, sigterm_cb, SIGHUP);
+	uv_signal_init(pod->loop, &pod->sig_int);
+	pod->sig_int.data = pod;
+	uv_signal_start(&pod->sig_int, sigterm_cb, SIGINT);
+}
+
+int
+pod_main(int argc, char **argv)
+{
+	struct pod pod;
+	char err[512], logpath[700];
+	int rc;
+
+	memset(&pod, 0, sizeof pod);
+	if (parse_opts(argc, argv, &pod.o, err, sizeof err) < 0) {
+		fprintf(stderr, "hexe: %s\n", err);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	pod.master = -1;
+	pod.created = (uint64_t)time(NULL);
+	isolation_defaults(&pod.iso);
+	if (profile_parse(pod.o.profile, &pod.iso.profile) < 0) {
+		fprintf(stderr, "hexe: pod: unknown profile \"%s\"\n", pod.o.profile);
+		return 2;
+	}
+	snprintf(logpath, sizeof logpath, "%s/log/pod-%u.log", pod.o.runtime,
+		 pod.o.id);
+	hlog_open(&pod.log, logpath, "pod");
+	wbuf_init(&pod.to_pty);
+	pod.vt = vt_new(pod.o.cols, pod.o.rows, pod.o.history);
+	pod.loop = uv_default_loop();
+	pod_init_handles(&pod);
+
+	snprintf(pod.sock_path, sizeof pod.sock_path, "%s/pod-%u.sock",
+		 pod.o.runtime, pod.o.id);
+	pod.server.data = &pod;
+	rc = conn_listen(pod.loop, &pod.server, pod.sock_path, server_cb);
+	pod.server.data = &pod;
+	if (rc < 0)
+		log_error(&pod.log, "cannot listen on %s: %s (a restarted ses "
+			  "will not find this pane)", pod.sock_path, uv_strerror(rc));
+
+	snprintf(logpath, sizeof logpath, "%s/pod-%u.pid", pod.o.runtime, pod.o.id);
+	pidfile_write(logpath);
+	pod_start_child(&pod);
+	if (pod.master >= 0) {
+		uv_poll_init(pod.loop, &pod.pty_poll, pod.master);
+		pod.pty_poll.data = &pod;
+		pod_update_poll(&pod);
+	}
+	if (pod.o.ses_fd >= 0) {
+		struct conn *c = pod_new_conn(&pod);
+
+		fd_cloexec(pod.o.ses_fd);
+		conn_open_fd(pod.loop, c, pod.o.ses_fd, &pod.log);
+	}
+	pod_maybe_finish(&pod);
+	uv_run(pod.loop, UV_RUN_DEFAULT);
+	unlink(logpath);
+	pod_kill_child(&pod, SIGHUP);
+	uv_loop_close(pod.loop);
+	vt_free(pod.vt);
+	wbuf_free(&pod.to_pty);
+	if (pod.master >= 0)
+		close(pod.master);
+	hlog_close(&pod.log);
+	return 0;
+}

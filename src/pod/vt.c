@@ -1,0 +1,1188 @@
+/*
+ * vt — the pod's emulator. libvterm's VTermState parses the PTY output and
+ * keeps modes, cursor and pen; its callbacks write cells into hexe's grids.
+ * VTermScreen is not used: it moves its whole buffer for every scrolled
+ * line, while a grid rotates a ring.
+ *
+ * A small scanner runs over the input ahead of libvterm for what 0.1.4
+ * does not report: DEC modes 1, 1004, 1006 and 2004, keypad mode, the SGR
+ * attributes dim, conceal and overline, ED 3, and OSC strings (titles, and
+ * OSC 7 for the cwd), which libvterm loses when they arrive in two reads.
+ * The input is handed to libvterm up to the end of each such sequence
+ * before its effect is applied, so effects keep their order with the text
+ * around them, and the scanner's state carries over between calls.
+ */
+#include "pod/vt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vterm.h>
+
+#include "core/util.h"
+
+#define VT_MAX_DIM 4096
+#define CSI_MAX 64
+#define CSI_ARGS 32
+#define OSC_MAX 4096
+/* allocation header for counting libvterm's memory; keeps alignment */
+#define ALLOC_HDR 16
+
+/* Attributes libvterm 0.1.4 does not know; the scanner keeps them. */
+#define EXTRA_ATTRS (ATTR_DIM | ATTR_CONCEAL | ATTR_OVERLINE)
+
+enum scan_state {
+	SC_GROUND,
+	SC_ESC,
+	SC_ESC_INTER, /* ESC then intermediates, e.g. ESC ( B */
+	SC_CSI,
+	SC_STR,     /* OSC, DCS, APC, PM or SOS body */
+	SC_STR_ESC, /* ESC inside a string: ST or the end of it */
+};
+
+enum scan_event {
+	EV_NONE,
+	EV_CSI,
+	EV_OSC,
+	EV_KEYPAD_ON,
+	EV_KEYPAD_OFF,
+	EV_RIS,
+	EV_SAVE,
+	EV_RESTORE,
+};
+
+struct scanner {
+	enum scan_state state;
+	char csi[CSI_MAX];
+	size_t csi_len;
+	bool csi_long;
+	char csi_final;
+	bool in_osc; /* the string being read is an OSC: keep it */
+	bool osc_long;
+	size_t osc_len;
+	char osc[OSC_MAX];
+};
+
+struct csi {
+	char leader, inter, final;
+	int n;
+	long args[CSI_ARGS];
+	bool more[CSI_ARGS]; /* a ':' sub-parameter follows */
+};
+
+struct pen {
+	uint32_t fg, bg;
+	uint16_t attr;
+};
+
+struct vt {
+	VTerm *vterm;
+	VTermState *state;
+	VTermAllocatorFunctions alloc;
+	size_t vterm_bytes;
+
+	struct grid *main, *alt, *cur;
+	struct pane_state st;
+	struct pen pen;
+	uint16_t saved_extra; /* EXTRA_ATTRS saved with the cursor */
+	int main_cursor_y;    /* cursor row on the main screen while on alt */
+	bool main_resized;    /* the main screen was resized while hidden */
+	bool dirty;
+
+	/* The last glyph's row and the cursor position libvterm leaves after
+	 * it: reaching the next row's first column with no cursor report in
+	 * between can only be an automatic wrap. */
+	bool wrap_pending;
+	int wrap_row, wrap_col;
+
+	struct wbuf replies;
+	struct scanner scan;
+};
+
+static int
+clamp_dim(int n)
+{
+	if (n < 1)
+		return 1;
+	return n > VT_MAX_DIM ? VT_MAX_DIM : n;
+}
+
+/* ---- libvterm's allocations, counted for vt_memory ---- */
+
+static void *
+alloc_counted(size_t size, void *data)
+{
+	char *p = xcalloc(1, ALLOC_HDR + size);
+
+	memcpy(p, &size, sizeof size);
+	*(size_t *)data += size;
+	return p + ALLOC_HDR;
+}
+
+static void
+free_counted(void *ptr, void *data)
+{
+	char *p;
+	size_t size;
+
+	if (!ptr)
+		return;
+	p = (char *)ptr - ALLOC_HDR;
+	memcpy(&size, p, sizeof size);
+	*(size_t *)data -= size;
+	free(p);
+}
+
+/* ---- cells ---- */
+
+static uint32_t
+glyph_char(struct grid *g, const uint32_t *chars)
+{
+	int n = 0;
+
+	while (n < GRID_COMBO_MAX && chars[n])
+		n++;
+	if (n == 0)
+		return ' ';
+	return n == 1 ? chars[0] : grid_combo_intern(g, chars, n);
+}
+
+static struct cell
+pen_cell(const struct pen *p, uint32_t ch, uint8_t width)
+{
+	struct cell c = { ch, p->fg, p->bg, p->attr, width, 0 };
+
+	return c;
+}
+
+/* ---- VTermState callbacks ---- */
+
+static int
+cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
+{
+	struct vt *vt = user;
+	struct grid *g = vt->cur;
+	int cols = grid_cols(g), x = pos.col, y = pos.row;
+	int w = info->width == 2 && x + 1 < cols ? 2 : 1;
+	struct cell c[2];
+
+	if (vt->wrap_pending && x == 0 && y == vt->wrap_row + 1)
+		grid_set_wrapped(g, vt->wrap_row, true);
+	c[0] = pen_cell(&vt->pen, glyph_char(g, info->chars), (uint8_t)w);
+	c[1] = pen_cell(&vt->pen, 0, 0);
+	grid_put(g, y, x, c, w);
+	vt->wrap_pending = true;
+	vt->wrap_row = y;
+	vt->wrap_col = x + w < cols ? x + w : cols - 1;
+	vt->dirty = true;
+	return 1;
+}
+
+static int
+cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
+{
+	struct vt *vt = user;
+
+	(void)oldpos;
+	(void)visible; /* VTERM_PROP_CURSORVISIBLE tells the same */
+	vt->st.cursor_x = pos.col;
+	vt->st.cursor_y = pos.row;
+	if (pos.row != vt->wrap_row || pos.col != vt->wrap_col)
+		vt->wrap_pending = false;
+	vt->dirty = true;
+	return 1;
+}
+
+static int
+cb_scrollrect(VTermRect rect, int downward, int rightward, void *user)
+{
+	struct vt *vt = user;
+	struct grid *g = vt->cur;
+	struct cell blank = cell_blank(vt->pen.bg);
+
+	/* sideways or part of the width: libvterm falls back to moverect
+	 * and erase */
+	if (rightward || rect.start_col > 0 || rect.end_col < grid_cols(g))
+		return 0;
+	if (downward > 0)
+		grid_scroll_up(g, rect.start_row, rect.end_row, downward,
+			       g == vt->main, blank);
+	else
+		grid_scroll_down(g, rect.start_row, rect.end_row, -downward,
+				 blank);
+	if (vt->wrap_pending && vt->wrap_row >= rect.start_row &&
+	    vt->wrap_row < rect.end_row) {
+		vt->wrap_row -= downward;
+		if (vt->wrap_row < rect.start_row ||
+		    vt->wrap_row >= rect.end_row)
+			vt->wrap_pending = false;
+	}
+	vt->dirty = true;
+	return 1;
+}
+
+static int
+cb_moverect(VTermRect dest, VTermRect src, void *user)
+{
+	struct vt *vt = user;
+	int h = dest.end_row - dest.start_row;
+	int w = dest.end_col - dest.start_col;
+	bool down = dest.start_row > src.start_row;
+
+	for (int i = 0; i < h; i++) {
+		/* copy away from the overlap */
+		int k = down ? h - 1 - i : i;
+
+		grid_copy_cells(vt->cur, dest.start_row + k, dest.start_col,
+				src.start_row + k, src.start_col, w);
+	}
+	vt->dirty = true;
+	return 1;
+}
+
+static int
+cb_erase(VTermRect rect, int selective, void *user)
+{
+	struct vt *vt = user;
+	struct grid *g = vt->cur;
+	struct cell blank = cell_blank(vt->pen.bg);
+
+	(void)selective; /* no protected cells are kept */
+	if (rect.start_col <= 0 && rect.end_col >= grid_cols(g))
+		grid_clear_rows(g, rect.start_row, rect.end_row, blank);
+	else
+		for (int y = rect.start_row; y < rect.end_row; y++)
+			grid_fill(g, y, rect.start_col, rect.end_col, blank);
+	vt->dirty = true;
+	return 1;
+}
+
+static int
+cb_initpen(void *user)
+{
+	struct vt *vt = user;
+
+	vt->pen.fg = COLOR_DEFAULT;
+	vt->pen.bg = COLOR_DEFAULT;
+	vt->pen.attr = 0;
+	return 1;
+}
+
+static uint32_t
+colour_of(const VTermColor *c)
+{
+	if (c->type & VTERM_COLOR_DEFAULT_MASK)
+		return COLOR_DEFAULT;
+	if (VTERM_COLOR_IS_INDEXED(c))
+		return COLOR_INDEX(c->indexed.idx);
+	return COLOR_RGB(c->rgb.red, c->rgb.green, c->rgb.blue);
+}
+
+static void
+pen_flag(struct pen *p, uint16_t flag, bool on)
+{
+	p->attr = on ? (p->attr | flag) : (p->attr & ~flag);
+}
+
+static int
+cb_setpenattr(VTermAttr attr, VTermValue *val, void *user)
+{
+	struct vt *vt = user;
+	struct pen *p = &vt->pen;
+
+	switch (attr) {
+	case VTERM_ATTR_BOLD:
+		pen_flag(p, ATTR_BOLD, val->boolean);
+		break;
+	case VTERM_ATTR_UNDERLINE:
+		p->attr &= ~(ATTR_UNDERLINE | ATTR_DUNDERLINE | ATTR_CURLY);
+		if (val->number == VTERM_UNDERLINE_SINGLE)
+			p->attr |= ATTR_UNDERLINE;
+		else if (val->number == VTERM_UNDERLINE_DOUBLE)
+			p->attr |= ATTR_DUNDERLINE;
+		else if (val->number == VTERM_UNDERLINE_CURLY)
+			p->attr |= ATTR_CURLY;
+		break;
+	case VTERM_ATTR_ITALIC:
+		pen_flag(p, ATTR_ITALIC, val->boolean);
+		break;
+	case VTERM_ATTR_BLINK:
+		pen_flag(p, ATTR_BLINK, val->boolean);
+		break;
+	case VTERM_ATTR_REVERSE:
+		pen_flag(p, ATTR_REVERSE, val->boolean);
+		break;
+	case VTERM_ATTR_STRIKE:
+		pen_flag(p, ATTR_STRIKE, val->boolean);
+		break;
+	case VTERM_ATTR_FOREGROUND:
+		p->fg = colour_of(&val->color);
+		break;
+	case VTERM_ATTR_BACKGROUND:
+		p->bg = colour_of(&val->color);
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static void
+set_mode(struct vt *vt, uint32_t mode, bool on)
+{
+	uint32_t m = on ? (vt->st.modes | mode) : (vt->st.modes & ~mode);
+
+	if (m != vt->st.modes)
+		vt->dirty = true;
+	vt->st.modes = m;
+}
+
+static void
+set_altscreen(struct vt *vt, bool on)
+{
+	struct grid *to = on ? vt->alt : vt->main;
+
+	set_mode(vt, MODE_ALTSCREEN, on);
+	if (to == vt->cur)
+		return;
+	if (on) {
+		vt->main_cursor_y = vt->st.cursor_y;
+		vt->main_resized = false;
+		grid_clear_rows(vt->alt, 0, grid_rows(vt->alt),
+				cell_blank(COLOR_DEFAULT));
+	}
+	vt->cur = to;
+	vt->wrap_pending = false;
+	grid_damage_all(to);
+	vt->dirty = true;
+}
+
+static void
+set_mouse(struct vt *vt, int mouse)
+{
+	uint32_t bits = 0;
+
+	/* each level reports what the ones below it do */
+	if (mouse >= VTERM_PROP_MOUSE_CLICK)
+		bits |= MODE_MOUSE_CLICK;
+	if (mouse >= VTERM_PROP_MOUSE_DRAG)
+		bits |= MODE_MOUSE_DRAG;
+	if (mouse >= VTERM_PROP_MOUSE_MOVE)
+		bits |= MODE_MOUSE_MOTION;
+	set_mode(vt, MODE_MOUSE_CLICK | MODE_MOUSE_DRAG | MODE_MOUSE_MOTION,
+		 false);
+	set_mode(vt, bits, true);
+}
+
+static int
+cb_settermprop(VTermProp prop, VTermValue *val, void *user)
+{
+	struct vt *vt = user;
+
+	switch (prop) {
+	case VTERM_PROP_CURSORVISIBLE:
+		vt->st.cursor_visible = val->boolean;
+		break;
+	case VTERM_PROP_CURSORBLINK:
+		set_mode(vt, MODE_CURSOR_BLINK, val->boolean);
+		break;
+	case VTERM_PROP_ALTSCREEN:
+		set_altscreen(vt, val->boolean);
+		break;
+	case VTERM_PROP_REVERSE:
+		set_mode(vt, MODE_REVERSE, val->boolean);
+		break;
+	case VTERM_PROP_CURSORSHAPE:
+		vt->st.cursor_shape = (uint8_t)val->number;
+		break;
+	case VTERM_PROP_MOUSE:
+		set_mouse(vt, val->number);
+		break;
+	default:
+		/* titles come from the scanner, which sees them whole */
+		break;
+	}
+	vt->dirty = true;
+	return 1;
+}
+
+static int
+cb_bell(void *user)
+{
+	struct vt *vt = user;
+
+	vt->st.bells++;
+	vt->dirty = true;
+	return 1;
+}
+
+/* The main screen while the alternate one is shown: resized around the
+ * cursor row it had, which put_back_main_cursor applies when libvterm
+ * restores its saved cursor. */
+static void
+resize_hidden_main(struct vt *vt, int cols, int rows)
+{
+	vt->main_cursor_y = grid_resize(vt->main, cols, rows, vt->main_cursor_y);
+	vt->main_resized = true;
+}
+
+static int
+cb_resize(int rows, int cols, VTermPos *delta, void *user)
+{
+	struct vt *vt = user;
+	VTermPos pos;
+	int y;
+
+	vterm_state_get_cursorpos(vt->state, &pos);
+	y = grid_resize(vt->cur, cols, rows, pos.row);
+	delta->row = y - pos.row;
+	if (vt->cur == vt->alt)
+		resize_hidden_main(vt, cols, rows);
+	else
+		grid_resize(vt->alt, cols, rows, -1);
+	vt->st.cols = (uint16_t)cols;
+	vt->st.rows = (uint16_t)rows;
+	vt->wrap_pending = false;
+	vt->dirty = true;
+	return 1;
+}
+
+static const VTermStateCallbacks state_callbacks = {
+	.putglyph = cb_putglyph,
+	.movecursor = cb_movecursor,
+	.scrollrect = cb_scrollrect,
+	.moverect = cb_moverect,
+	.erase = cb_erase,
+	.initpen = cb_initpen,
+	.setpenattr = cb_setpenattr,
+	.settermprop = cb_settermprop,
+	.bell = cb_bell,
+	.resize = cb_resize,
+};
+
+static void
+on_output(const char *s, size_t len, void *user)
+{
+	struct vt *vt = user;
+
+	wbuf_put(&vt->replies, s, len);
+}
+
+/* ---- life ---- */
+
+struct vt *
+vt_new(int cols, int rows, int history_limit)
+{
+	struct vt *vt = xcalloc(1, sizeof *vt);
+
+	cols = clamp_dim(cols);
+	rows = clamp_dim(rows);
+	vt->alloc.malloc = alloc_counted;
+	vt->alloc.free = free_counted;
+	vt->vterm = vterm_new_with_allocator(rows, cols, &vt->alloc,
+					     &vt->vterm_bytes);
+	vterm_set_utf8(vt->vterm, 1);
+	vterm_output_set_callback(vt->vterm, on_output, vt);
+	vt->state = vterm_obtain_state(vt->vterm);
+	vterm_state_set_callbacks(vt->state, &state_callbacks, vt);
+	vt->main = grid_new(cols, rows, history_limit);
+	vt->alt = grid_new(cols, rows, 0);
+	vt->cur = vt->main;
+	vt->st.cols = (uint16_t)cols;
+	vt->st.rows = (uint16_t)rows;
+	vt->st.cursor_visible = true;
+	vt->st.cursor_shape = VTERM_PROP_CURSORSHAPE_BLOCK;
+	wbuf_init(&vt->replies);
+	vterm_state_reset(vt->state, 1);
+	vt->dirty = true;
+	return vt;
+}
+
+void
+vt_free(struct vt *vt)
+{
+	if (!vt)
+		return;
+	vterm_free(vt->vterm);
+	grid_free(vt->main);
+	grid_free(vt->alt);
+	wbuf_free(&vt->replies);
+	free(vt);
+}
+
+void
+vt_resize(struct vt *vt, int cols, int rows)
+{
+	cols = clamp_dim(cols);
+	rows = clamp_dim(rows);
+	if (cols == grid_cols(vt->cur) && rows == grid_rows(vt->cur))
+		return;
+	/* libvterm calls cb_resize, which resizes the grids */
+	vterm_set_size(vt->vterm, rows, cols);
+}
+
+struct wbuf *
+vt_replies(struct vt *vt)
+{
+	return &vt->replies;
+}
+
+bool
+vt_dirty(const struct vt *vt)
+{
+	return vt->dirty || grid_any_damage(vt->cur);
+}
+
+void
+vt_encode_update(struct vt *vt, bool full, struct wbuf *payload)
+{
+	vt->st.cols = (uint16_t)grid_cols(vt->cur);
+	vt->st.rows = (uint16_t)grid_rows(vt->cur);
+	update_encode(vt->cur, &vt->st, full, payload);
+	vt->dirty = false;
+}
+
+const struct pane_state *
+vt_state(const struct vt *vt)
+{
+	return &vt->st;
+}
+
+struct grid *
+vt_grid(struct vt *vt)
+{
+	return vt->cur;
+}
+
+size_t
+vt_memory(const struct vt *vt)
+{
+	return sizeof *vt + vt->vterm_bytes + vt->replies.cap +
+	       grid_memory(vt->main) + grid_memory(vt->alt);
+}
+
+/* ---- the scanner's events ---- */
+
+static void
+parse_csi(const struct scanner *s, struct csi *c)
+{
+	size_t i = 0;
+	long v = -1;
+
+	memset(c, 0, sizeof *c);
+	c->final = s->csi_final;
+	if (s->csi_len > 0 && s->csi[0] >= '<' && s->csi[0] <= '?')
+		c->leader = s->csi[i++];
+	for (; i < s->csi_len; i++) {
+		char ch = s->csi[i];
+
+		if (ch >= '0' && ch <= '9') {
+			v = (v < 0 ? 0 : v) * 10 + (ch - '0');
+			if (v > 65535)
+				v = 65535;
+		} else if (ch == ';' || ch == ':') {
+			if (c->n < CSI_ARGS) {
+				c->more[c->n] = ch == ':';
+				c->args[c->n++] = v;
+			}
+			v = -1;
+		} else if (ch >= 0x20 && ch <= 0x2f) {
+			c->inter = ch;
+		} else {
+			c->final = 0; /* a private marker in the middle */
+		}
+	}
+	if (c->n < CSI_ARGS)
+		c->args[c->n++] = v;
+}
+
+/* Leaving the alternate screen after a resize: libvterm restored the
+ * cursor row it saved, clamped, but the main screen's rows may have moved
+ * to or from history since; a relative move fixes the row (it ignores
+ * origin mode, unlike CUP). */
+static void
+put_back_main_cursor(struct vt *vt)
+{
+	VTermPos pos;
+	char seq[32];
+	int d, n;
+
+	if (!vt->main_resized)
+		return;
+	vt->main_resized = false;
+	vterm_state_get_cursorpos(vt->state, &pos);
+	d = vt->main_cursor_y - pos.row;
+	if (d == 0)
+		return;
+	n = snprintf(seq, sizeof seq, "\033[%d%c", d > 0 ? d : -d,
+		     d > 0 ? 'B' : 'A');
+	vterm_input_write(vt->vterm, seq, (size_t)n);
+}
+
+static void
+dec_mode(struct vt *vt, long mode, bool on)
+{
+	switch (mode) {
+	case 1:
+		set_mode(vt, MODE_APP_CURSOR, on);
+		break;
+	case 1004:
+		set_mode(vt, MODE_FOCUS_EVENTS, on);
+		break;
+	case 1006:
+		set_mode(vt, MODE_MOUSE_SGR, on);
+		break;
+	case 2004:
+		set_mode(vt, MODE_BRACKETED_PASTE, on);
+		break;
+	case 1048:
+	case 1049:
+		/* libvterm saves and restores the rest of the pen */
+		if (on)
+			vt->saved_extra = vt->pen.attr & EXTRA_ATTRS;
+		else
+			vt->pen.attr = (vt->pen.attr & ~EXTRA_ATTRS) |
+				       vt->saved_extra;
+		if (!on && mode == 1049)
+			put_back_main_cursor(vt);
+		break;
+	default:
+		break;
+	}
+}
+
+/* SGR parameters libvterm ignores; it has already applied the others. */
+static void
+sgr_extras(struct vt *vt, const struct csi *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		long v = c->args[i] < 0 ? 0 : c->args[i];
+
+		if (v == 0)
+			vt->pen.attr &= ~EXTRA_ATTRS;
+		else if (v == 2 || v == 22)
+			pen_flag(&vt->pen, ATTR_DIM, v == 2);
+		else if (v == 8 || v == 28)
+			pen_flag(&vt->pen, ATTR_CONCEAL, v == 8);
+		else if (v == 53 || v == 55)
+			pen_flag(&vt->pen, ATTR_OVERLINE, v == 53);
+		else if ((v == 38 || v == 48 || v == 58) && !c->more[i] &&
+			 i + 1 < c->n)
+			/* 38;5;n and 38;2;r;g;b: skip the colour's numbers */
+			i += c->args[i + 1] == 5 ? 2 :
+			     c->args[i + 1] == 2 ? 4 : 0;
+		/* 4:3 and 38:2:r:g:b: skip the sub-parameters */
+		while (i < c->n && c->more[i])
+			i++;
+	}
+}
+
+static void
+apply_csi(struct vt *vt)
+{
+	struct csi c;
+
+	parse_csi(&vt->scan, &c);
+	if (c.final == 0)
+		return;
+	if (c.leader == '?' && !c.inter && (c.final == 'h' || c.final == 'l'))
+		for (int i = 0; i < c.n; i++)
+			dec_mode(vt, c.args[i], c.final == 'h');
+	if (c.leader)
+		return;
+	if (c.inter == '!' && c.final == 'p') /* DECSTR */
+		set_mode(vt, MODE_APP_CURSOR | MODE_APP_KEYPAD, false);
+	if (c.inter)
+		return;
+	if (c.final == 'm') {
+		sgr_extras(vt, &c);
+	} else if (c.final == 'J' && c.args[0] == 3) {
+		/* ED 3, as `clear` sends: forget the scrollback */
+		grid_history_clear(vt->main);
+		vt->dirty = true;
+	}
+}
+
+static bool
+is_utf8_cont(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+static void
+set_title(struct vt *vt, const char *s, size_t n)
+{
+	size_t len = 0, cap = sizeof vt->st.title - 1;
+	size_t i;
+
+	for (i = 0; i < n && len < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != 0x7f)
+			vt->st.title[len++] = (char)c;
+	}
+	/* cut whole characters only */
+	if (i < n && is_utf8_cont(s[i]))
+		while (len > 0 && is_utf8_cont(vt->st.title[--len]))
+			;
+	vt->st.title[len] = '\0';
+	vt->dirty = true;
+}
+
+static int
+hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* OSC 7: file://host/path, percent-encoded; a bare path is taken too. */
+static void
+set_cwd(struct vt *vt, const char *s, size_t n)
+{
+	char path[sizeof vt->st.cwd];
+	const char *end = s + n;
+	size_t len = 0;
+
+	if (n >= 7 && memcmp(s, "file://", 7) == 0) {
+		s = memchr(s + 7, '/', n - 7);
+		if (!s)
+			return;
+	}
+	if (s == end || *s != '/')
+		return;
+	for (; s < end; s++) {
+		char c = *s;
+
+		if (c == '%' && end - s >= 3 && hex_val(s[1]) >= 0 &&
+		    hex_val(s[2]) >= 0) {
+			c = (char)(hex_val(s[1]) << 4 | hex_val(s[2]));
+			s += 2;
+		}
+		/* a path cut short would be a different directory */
+		if (c == '\0' || len + 1 >= sizeof path)
+			return;
+		path[len++] = c;
+	}
+	path[len] = '\0';
+	memcpy(vt->st.cwd, path, len + 1);
+	vt->dirty = true;
+}
+
+static void
+apply_osc(struct vt *vt)
+{
+	const char *s = vt->scan.osc;
+	size_t n = vt->scan.osc_len, i = 0;
+	long num = 0;
+
+	if (vt->scan.osc_long)
+		return;
+	while (i < n && s[i] >= '0' && s[i] <= '9' && num < 1000)
+		num = num * 10 + (s[i++] - '0');
+	if (i == 0 || i >= n || s[i] != ';')
+		return;
+	i++;
+	if (num == 0 || num == 2)
+		set_title(vt, s + i, n - i);
+	else if (num == 7)
+		set_cwd(vt, s + i, n - i);
+}
+
+/* After ESC c: libvterm has reset its state but says nothing of the
+ * alternate screen or the mouse. */
+static void
+apply_ris(struct vt *vt)
+{
+	set_altscreen(vt, false);
+	grid_clear_rows(vt->main, 0, grid_rows(vt->main),
+			cell_blank(COLOR_DEFAULT));
+	set_mode(vt,
+		 MODE_APP_CURSOR | MODE_APP_KEYPAD | MODE_BRACKETED_PASTE |
+			 MODE_MOUSE_CLICK | MODE_MOUSE_DRAG |
+			 MODE_MOUSE_MOTION | MODE_MOUSE_SGR | MODE_ALTSCREEN |
+			 MODE_FOCUS_EVENTS | MODE_REVERSE,
+		 false);
+	vt->saved_extra = 0;
+	vt->pen.attr &= ~EXTRA_ATTRS;
+}
+
+static void
+apply_event(struct vt *vt, enum scan_event ev)
+{
+	switch (ev) {
+	case EV_CSI:
+		apply_csi(vt);
+		break;
+	case EV_OSC:
+		apply_osc(vt);
+		break;
+	case EV_KEYPAD_ON:
+	case EV_KEYPAD_OFF:
+		set_mode(vt, MODE_APP_KEYPAD, ev == EV_KEYPAD_ON);
+		break;
+	case EV_RIS:
+		apply_ris(vt);
+		break;
+	case EV_SAVE:
+		vt->saved_extra = vt->pen.attr & EXTRA_ATTRS;
+		break;
+	case EV_RESTORE:
+		vt->pen.attr =
+			(vt->pen.attr & ~EXTRA_ATTRS) | vt->saved_extra;
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- the scanner ---- */
+
+static bool
+is_cancel(unsigned char c)
+{
+	return c == 0x18 || c == 0x1a; /* CAN, SUB */
+}
+
+static enum scan_event
+scan_esc(struct scanner *s, unsigned char c)
+{
+	switch (c) {
+	case '[':
+		s->state = SC_CSI;
+		s->csi_len = 0;
+		s->csi_long = false;
+		return EV_NONE;
+	case ']':
+		s->state = SC_STR;
+		s->in_osc = true;
+		s->osc_len = 0;
+		s->osc_long = false;
+		return EV_NONE;
+	case 'P':
+	case 'X':
+	case '^':
+	case '_':
+		s->state = SC_STR;
+		s->in_osc = false;
+		return EV_NONE;
+	case 0x1b:
+		return EV_NONE;
+	}
+	if (is_cancel(c)) {
+		s->state = SC_GROUND;
+		return EV_NONE;
+	}
+	if (c < 0x20)
+		return EV_NONE; /* a control inside a sequence is executed */
+	if (c < 0x30) {
+		s->state = SC_ESC_INTER;
+		return EV_NONE;
+	}
+	s->state = SC_GROUND;
+	switch (c) {
+	case '=':
+		return EV_KEYPAD_ON;
+	case '>':
+		return EV_KEYPAD_OFF;
+	case 'c':
+		return EV_RIS;
+	case '7':
+		return EV_SAVE;
+	case '8':
+		return EV_RESTORE;
+	default:
+		return EV_NONE;
+	}
+}
+
+static enum scan_event
+scan_csi(struct scanner *s, unsigned char c)
+{
+	if (c >= 0x40 && c <= 0x7e) {
+		s->state = SC_GROUND;
+		s->csi_final = (char)c;
+		return s->csi_long ? EV_NONE : EV_CSI;
+	}
+	if (c == 0x1b)
+		s->state = SC_ESC;
+	else if (is_cancel(c))
+		s->state = SC_GROUND;
+	else if (c >= 0x20 && c <= 0x3f && s->csi_len < CSI_MAX)
+		s->csi[s->csi_len++] = (char)c;
+	else if (c >= 0x20)
+		s->csi_long = true;
+	return EV_NONE;
+}
+
+static enum scan_event
+scan_str(struct scanner *s, unsigned char c)
+{
+	if (c == 0x07) {
+		s->state = SC_GROUND;
+		return s->in_osc ? EV_OSC : EV_NONE;
+	}
+	if (c == 0x1b) {
+		s->state = SC_STR_ESC;
+	} else if (is_cancel(c)) {
+		s->state = SC_GROUND;
+	} else if (s->in_osc) {
+		if (s->osc_len < OSC_MAX)
+			s->osc[s->osc_len++] = (char)c;
+		else
+			s->osc_long = true;
+	}
+	return EV_NONE;
+}
+
+/* One byte outside the ground state. *again is set when the byte must be
+ * looked at once more in the new state. */
+static enum scan_event
+scan_byte(struct scanner *s, unsigned char c, bool *again)
+{
+	*again = false;
+	switch (s->state) {
+	case SC_ESC:
+		return scan_esc(s, c);
+	case SC_ESC_INTER:
+		if (c == 0x1b)
+			s->state = SC_ESC;
+		else if (is_cancel(c) || (c >= 0x30 && c <= 0x7e))
+			s->state = SC_GROUND;
+		return EV_NONE;
+	case SC_CSI:
+		return scan_csi(s, c);
+	case SC_STR:
+		return scan_str(s, c);
+	case SC_STR_ESC:
+		/* ST ends the string; any other escape ends it too */
+		s->state = SC_GROUND;
+		if (c != '\\') {
+			s->state = SC_ESC;
+			*again = true;
+		}
+		return s->in_osc ? EV_OSC : EV_NONE;
+	default:
+		s->state = SC_GROUND;
+		return EV_NONE;
+	}
+}
+
+static void
+feed(struct vt *vt, const char *p, size_t n)
+{
+	if (n > 0)
+		vterm_input_write(vt->vterm, p, n);
+}
+
+void
+vt_input(struct vt *vt, const char *buf, size_t len)
+{
+	size_t done = 0, i = 0;
+
+	while (i < len) {
+		enum scan_event ev;
+		bool again;
+
+		if (vt->scan.state == SC_GROUND) {
+			const char *esc = memchr(buf + i, 0x1b, len - i);
+
+			if (!esc)
+				break;
+			i = (size_t)(esc - buf) + 1;
+			vt->scan.state = SC_ESC;
+			continue;
+		}
+		ev = scan_byte(&vt->scan, (unsigned char)buf[i], &again);
+		if (!again)
+			i++;
+		if (ev == EV_NONE)
+			continue;
+		feed(vt, buf + done, i - done);
+		done = i;
+		apply_event(vt, ev);
+	}
+	feed(vt, buf + done, len - done);
+}
+
+/* ---- text: capture and search ---- */
+
+/* A line as UTF-8 with, for each byte, the cell columns it covers. */
+struct line_text {
+	struct wbuf text;
+	int *from, *to;
+	size_t cap;
+};
+
+static void
+line_text_build(struct line_text *lt, const struct grid *g,
+		const struct cell *c, int n)
+{
+	wbuf_reset(&lt->text);
+	for (int x = 0; x < n; x++) {
+		char u[32];
+		int k = grid_cell_utf8(g, &c[x], u);
+		int w = c[x].width == 2 && x + 1 < n ? 2 : 1;
+
+		if (lt->text.len + (size_t)k > lt->cap) {
+			lt->cap = (lt->text.len + (size_t)k) * 2;
+			lt->from = xrealloc(lt->from, lt->cap * sizeof(int));
+			lt->to = xrealloc(lt->to, lt->cap * sizeof(int));
+		}
+		for (int j = 0; j < k; j++) {
+			lt->from[lt->text.len + (size_t)j] = x;
+			lt->to[lt->text.len + (size_t)j] = x + w;
+		}
+		wbuf_put(&lt->text, u, (size_t)k);
+	}
+}
+
+static void
+line_text_free(struct line_text *lt)
+{
+	wbuf_free(&lt->text);
+	free(lt->from);
+	free(lt->to);
+}
+
+static void
+capture_line(const struct grid *g, const struct cell *c, int n,
+	     struct wbuf *out)
+{
+	size_t start = out->len;
+
+	for (int x = 0; x < n; x++) {
+		char u[32];
+
+		wbuf_put(out, u, (size_t)grid_cell_utf8(g, &c[x], u));
+	}
+	while (out->len > start && out->data[out->len - 1] == ' ')
+		out->len--;
+	wbuf_u8(out, '\n');
+}
+
+void
+vt_capture(struct vt *vt, int history, struct wbuf *out)
+{
+	const struct grid *g = vt->cur;
+	int h = grid_history_len(g);
+
+	if (history > h)
+		history = h;
+	for (int i = h - (history > 0 ? history : 0); i < h; i++) {
+		const struct cell *c;
+		int n = grid_history_line(g, i, &c);
+
+		capture_line(g, c, n, out);
+	}
+	for (int y = 0; y < grid_rows(g); y++)
+		capture_line(g, grid_cline(g, y), grid_cols(g), out);
+}
+
+void
+vt_read_history(struct vt *vt, int start, int count, struct wbuf *rows,
+		int *first, int *history_len)
+{
+	const struct grid *g = vt->cur;
+	int h = grid_history_len(g);
+
+	if (start < 0)
+		start = h + start < 0 ? 0 : h + start;
+	if (start > h)
+		start = h;
+	if (count < 0)
+		count = 0;
+	if (count > h - start)
+		count = h - start;
+	update_encode_history(g, start, count, rows);
+	*first = start;
+	*history_len = h;
+}
+
+static char
+fold(char c, bool icase)
+{
+	return icase && c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool
+match_at(const char *s, const char *pat, size_t m, bool icase)
+{
+	for (size_t j = 0; j < m; j++)
+		if (fold(s[j], icase) != fold(pat[j], icase))
+			return false;
+	return true;
+}
+
+/* Byte offset of the first (or last) match in the line, or -1. */
+static long
+find_in_line(const struct wbuf *t, const char *pat, size_t m, bool last,
+	     bool icase)
+{
+	long found = -1;
+
+	if (t->len < m)
+		return -1;
+	for (size_t i = 0; i + m <= t->len; i++) {
+		if (!match_at(t->data + i, pat, m, icase))
+			continue;
+		found = (long)i;
+		if (!last)
+			break;
+	}
+	return found;
+}
+
+static void
+search_line(struct line_text *lt, const struct grid *g, int line, int h)
+{
+	const struct cell *c;
+	int n;
+
+	if (line < h) {
+		n = grid_history_line(g, line, &c);
+	} else {
+		c = grid_cline(g, line - h);
+		n = grid_cols(g);
+	}
+	line_text_build(lt, g, c, n);
+}
+
+int
+vt_search(struct vt *vt, const char *pattern, int from, bool backward,
+	  bool icase, int *line, int *col, int *len)
+{
+	const struct grid *g = vt->cur;
+	int h = grid_history_len(g), total = h + grid_rows(g);
+	size_t m = pattern ? strlen(pattern) : 0;
+	struct line_text lt = { { NULL, 0, 0 }, NULL, NULL, 0 };
+	int found = 0;
+
+	if (m == 0)
+		return 0;
+	if (from < 0)
+		from = 0;
+	if (from >= total)
+		from = total - 1;
+	for (int l = from; l >= 0 && l < total; l += backward ? -1 : 1) {
+		long at;
+
+		search_line(&lt, g, l, h);
+		at = find_in_line(&lt.text, pattern, m, backward, icase);
+		if (at < 0)
+			continue;
+		*line = l;
+		*col = lt.from[at];
+		*len = lt.to[(size_t)at + m - 1] - lt.from[at];
+		found = 1;
+		break;
+	}
+	line_text_free(&lt);
+	return found;
+}

@@ -1,0 +1,563 @@
+/*
+ * pods — ses's side of every pod: starting one, its connection, routing
+ * its answers back to whoever asked, and re-adopting live pods after a
+ * restart.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/client.h"
+#include "core/util.h"
+#include "ses/ses_int.h"
+
+static void pod_on_frame(struct conn *c, const struct frame *f);
+static void pod_closed(struct conn *c);
+
+void
+ses_pod_send(struct pane *p, struct wbuf *b)
+{
+	if (p->pod && !p->pod->closing)
+		conn_send(p->pod, b);
+	else
+		wbuf_reset(b);
+}
+
+void
+ses_pod_request(struct ses *ses, struct pane *p, uint32_t client, uint8_t kind,
+		struct wbuf *b)
+{
+	struct pending *q;
+
+	if (!p->pod || p->pod->closing) {
+		struct peer *c = ses_client_by_id(ses, client);
+
+		wbuf_reset(b);
+		if (c && kind == PEND_REPLY)
+			ses_client_error(c, p->id, -EPIPE, "pane %u is gone", p->id);
+		if (c && kind == PEND_INFO)
+			ses_gather_step(ses, client);
+		return;
+	}
+	q = xcalloc(1, sizeof *q);
+	q->client = client;
+	q->kind = kind;
+	if (p->pend_tail)
+		p->pend_tail->next = q;
+	else
+		p->pend_head = q;
+	p->pend_tail = q;
+	conn_send(p->pod, b);
+}
+
+static struct pending *
+pend_pop(struct pane *p)
+{
+	struct pending *q = p->pend_head;
+
+	if (q) {
+		p->pend_head = q->next;
+		if (!p->pend_head)
+			p->pend_tail = NULL;
+	}
+	return q;
+}
+
+static struct conn *
+pod_conn_new(struct ses *ses, struct pane *p)
+{
+	struct conn *c = xcalloc(1, sizeof *c);
+
+	c->data = ses;
+	c->on_frame = pod_on_frame;
+	c->on_close = pod_closed;
+	snprintf(c->name, sizeof c->name, "pod %u", p->id);
+	p->pod = c;
+	return c;
+}
+
+static void
+say_hello(struct ses *ses, struct pane *p)
+{
+	struct msg_hello h = { PROTO_VERSION, PROTO_MIN_VERSION, ROLE_SES,
+			       (uint32_t)getpid(), ses->paths.instance };
+	struct wbuf b;
+
+	wbuf_init(&b);
+	msg_hello_encode(&b, &h);
+	conn_send(p->pod, &b);
+	wbuf_free(&b);
+}
+
+/* Pod command line: every hexe process names its instance, so `ps` shows
+ * which processes belong together. */
+static char **
+pod_argv(struct ses *ses, struct pane *p, const struct session *s,
+	 const struct msg_session_new *m, char **shell_argv, bool login)
+{
+	size_t n = m->argv.n ? m->argv.n : 1, i = 0;
+	char **v = xcalloc(n + 24, sizeof *v);
+
+	v[i++] = xstrdup("hexe");
+	v[i++] = xstrdup("pod");
+	v[i++] = xstrdup("--instance");
+	v[i++] = xstrdup(ses->paths.instance);
+	v[i++] = xasprintf("--id=%u", p->id);
+	v[i++] = xasprintf("--session=%s", s->name);
+	v[i++] = xasprintf("--runtime=%s", ses->paths.runtime);
+	v[i++] = xasprintf("--cols=%u", p->cols);
+	v[i++] = xasprintf("--rows=%u", p->rows);
+	v[i++] = xstrdup("--fd=3");
+	if (m->cwd && *m->cwd)
+		v[i++] = xasprintf("--cwd=%s", m->cwd);
+	if (login)
+		v[i++] = xstrdup("--login");
+	v[i++] = xstrdup("--");
+	if (m->argv.n) {
+		for (uint32_t k = 0; k < m->argv.n; k++)
+			v[i++] = xstrdup(m->argv.v[k]);
+	} else {
+		v[i++] = xstrdup(shell_argv[0]);
+	}
+	v[i] = NULL;
+	return v;
+}
+
+static void
+free_v(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* The user's shell: $SHELL of the client, else /bin/sh. */
+static const char *
+client_shell(const struct msg_session_new *m)
+{
+	for (uint32_t i = 0; i < m->env.n; i++) {
+		if (strncmp(m->env.v[i], "SHELL=", 6) == 0 && m->env.v[i][6] == '/')
+			return m->env.v[i] + 6;
+	}
+	return "/bin/sh";
+}
+
+static char **
+pod_env(const struct msg_session_new *m)
+{
+	char **v = xcalloc(m->env.n + 1, sizeof *v);
+
+	for (uint32_t i = 0; i < m->env.n; i++)
+		v[i] = xstrdup(m->env.v[i]);
+	return v;
+}
+
+/* Runs in the forked child: become a detached pod. Never returns. */
+static void __attribute__((noreturn))
+pod_exec(struct ses *ses, int sock, char **argv, char **envp)
+{
+	int null;
+	pid_t pid;
+
+	if (setsid() < 0)
+		_exit(1);
+	pid = fork();
+	if (pid != 0)
+		_exit(pid < 0 ? 1 : 0);
+	null = open("/dev/null", O_RDWR);
+	if (sock != 3) {
+		if (dup2(sock, 3) < 0)
+			_exit(1);
+	} else {
+		fcntl(3, F_SETFD, 0);
+	}
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	for (int fd = 4; fd < 1024; fd++)
+		close(fd);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	{
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+	}
+	execve(ses->self_exe, argv, envp);
+	_exit(127);
+}
+
+int
+ses_pod_spawn(struct ses *ses, struct pane *p, const struct session *s,
+	      const struct msg_session_new *m, char *err, size_t errsz)
+{
+	char *shell_argv[2] = { (char *)client_shell(m), NULL };
+	char **argv, **envp;
+	int sv[2], status;
+	pid_t pid;
+	struct conn *c;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		snprintf(err, errsz, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	argv = pod_argv(ses, p, s, m, shell_argv, m->argv.n == 0);
+	envp = pod_env(m);
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		pod_exec(ses, sv[1], argv, envp);
+	}
+	free_v(argv);
+	free_v(envp);
+	close(sv[1]);
+	if (pid < 0) {
+		snprintf(err, errsz, "fork: %s", strerror(errno));
+		close(sv[0]);
+		return -1;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	c = pod_conn_new(ses, p);
+	if (conn_open_fd(ses->loop, c, sv[0], &ses->log) < 0) {
+		snprintf(err, errsz, "cannot talk to the new pod");
+		return -1;
+	}
+	say_hello(ses, p);
+	log_info(&ses->log, "session %s: started pod for pane %u", s->name, p->id);
+	return 0;
+}
+
+void
+ses_pod_kill(struct ses *ses, struct pane *p)
+{
+	struct wbuf b;
+
+	(void)ses;
+	p->dying = true;
+	wbuf_init(&b);
+	msg_empty_encode(&b, MSG_POD_KILL, p->id);
+	ses_pod_send(p, &b);
+	wbuf_free(&b);
+}
+
+static struct pane *
+pane_of(struct ses *ses, struct conn *c)
+{
+	for (struct pane *p = ses->panes; p; p = p->next) {
+		if (p->pod == c)
+			return p;
+	}
+	return NULL;
+}
+
+/* Session from a pod's own record, creating it when a restarted ses first
+ * hears of it. */
+static struct session *
+session_for_info(struct ses *ses, const struct msg_pod_info *m)
+{
+	struct session *s = ses_session_find(ses, m->session);
+	char err[128];
+
+	if (s)
+		return s;
+	if (ses_valid_session_name(m->session, err, sizeof err) < 0)
+		return NULL;
+	s = ses_session_new(ses, m->session);
+	s->cols = m->cols;
+	s->rows = m->rows;
+	return s;
+}
+
+static void
+on_pod_info(struct ses *ses, struct pane *p, const struct frame *f)
+{
+	struct msg_pod_info m;
+	struct pending *q;
+
+	if (msg_pod_info_decode(f, &m) < 0) {
+		conn_close(p->pod, "malformed POD_INFO");
+		return;
+	}
+	if (p->have_info)
+		msg_pod_info_free(&p->info);
+	p->info = m;
+	p->have_info = true;
+	if (p->pend_head && p->pend_head->kind == PEND_INFO) {
+		q = pend_pop(p);
+		ses_gather_step(ses, q->client);
+		free(q);
+	}
+	if (!p->ready) {
+		p->ready = true;
+		if (p->session == 0) {
+			/* Adopted: place it in its session. */
+			struct session *s = session_for_info(ses, &m);
+
+			if (!s) {
+				log_warn(&ses->log, "pod %u names an invalid "
+					 "session; ending it", p->id);
+				ses_pod_kill(ses, p);
+				return;
+			}
+			p->session = s->id;
+			p->cols = m.cols;
+			p->rows = m.rows;
+			if (s->npanes < (int)ARRAY_SIZE(s->panes))
+				s->panes[s->npanes++] = p->id;
+			log_info(&ses->log, "re-adopted pane %u of session %s "
+				 "(pod pid %u)", p->id, s->name, m.pod_pid);
+			ses_state_save(ses);
+		}
+		ses_pane_ready(ses, p);
+	}
+}
+
+static void
+on_pod_reply(struct ses *ses, struct pane *p, const struct frame *f)
+{
+	struct pending *q = pend_pop(p);
+	struct peer *c;
+	struct wbuf b;
+
+	if (!q) {
+		log_warn(&ses->log, "pod %u: unexpected %s", p->id,
+			 msg_type_name(f->type));
+		return;
+	}
+	c = ses_client_by_id(ses, q->client);
+	free(q);
+	if (!c)
+		return;
+	wbuf_init(&b);
+	frame_put(&b, f->type, f->pane, f->payload, f->len);
+	ses_client_send(c, &b);
+	wbuf_free(&b);
+}
+
+static void
+on_pod_exit(struct ses *ses, struct pane *p, const struct frame *f)
+{
+	struct msg_exit_status m;
+
+	if (msg_exit_status_decode(f, &m) == 0) {
+		log_info(&ses->log, "pane %u exited (status 0x%x)", p->id,
+			 (unsigned)m.status);
+	}
+	conn_close(p->pod, NULL);
+}
+
+static void
+pod_on_frame(struct conn *c, const struct frame *f)
+{
+	struct ses *ses = c->data;
+	struct pane *p = pane_of(ses, c);
+
+	if (!p)
+		return;
+	switch (f->type) {
+	case MSG_HELLO_OK:
+		break;
+	case MSG_POD_INFO:
+		on_pod_info(ses, p, f);
+		break;
+	case MSG_PANE_UPDATE:
+		ses_forward_update(ses, p, f);
+		break;
+	case MSG_TEXT:
+	case MSG_SCROLLBACK_ROWS:
+	case MSG_SEARCH_RESULT:
+	case MSG_ERROR:
+		on_pod_reply(ses, p, f);
+		break;
+	case MSG_POD_EXIT:
+		on_pod_exit(ses, p, f);
+		break;
+	default:
+		log_warn(&ses->log, "pod %u sent %s; dropping it", p->id,
+			 msg_type_name(f->type));
+		conn_close(c, "unexpected message");
+	}
+}
+
+static void
+pod_closed(struct conn *c)
+{
+	struct ses *ses = c->data;
+	struct pane *p = pane_of(ses, c);
+
+	free(c);
+	if (!p)
+		return;
+	p->pod = NULL;
+	ses_pane_gone(ses, p, "its pod ended");
+}
+
+/* Answer every request still waiting on a pane that is gone. */
+static void
+fail_pending(struct ses *ses, struct pane *p)
+{
+	struct pending *q;
+
+	while ((q = pend_pop(p))) {
+		struct peer *c = ses_client_by_id(ses, q->client);
+
+		if (c && q->kind == PEND_REPLY)
+			ses_client_error(c, p->id, -EPIPE, "pane %u ended", p->id);
+		if (q->kind == PEND_INFO)
+			ses_gather_step(ses, q->client);
+		free(q);
+	}
+}
+
+void
+ses_pane_gone(struct ses *ses, struct pane *p, const char *why)
+{
+	struct session *s = ses_session_by_id(ses, p->session);
+	uint32_t creator = p->creator;
+
+	log_info(&ses->log, "pane %u gone: %s", p->id, why);
+	if (p->pod)
+		conn_close(p->pod, why);
+	fail_pending(ses, p);
+	if (creator && !p->ready) {
+		struct peer *c = ses_client_by_id(ses, creator);
+
+		if (c)
+			ses_client_error(c, 0, -ECHILD, "the pane did not start%s%s",
+					 p->have_info && *p->info.info ? ": " : "",
+					 p->have_info ? p->info.info : "");
+	}
+	if (s) {
+		ses_session_remove_pane(s, p->id);
+		if (s->npanes == 0)
+			ses_session_ended(ses, s, "exited");
+		else
+			ses_send_layout(ses, s, NULL);
+	}
+	ses_pane_free(ses, p);
+	ses_state_save(ses);
+	ses_kill_progress(ses);
+}
+
+/* ---- re-adoption ---- */
+
+static void
+note_unadoptable(struct ses *ses, unsigned id, const char *why)
+{
+	struct unadoptable *u = xcalloc(1, sizeof *u);
+
+	u->id = id;
+	snprintf(u->reason, sizeof u->reason, "%s", why);
+	u->next = ses->unadoptable;
+	ses->unadoptable = u;
+	log_warn(&ses->log, "cannot adopt pod %u: %s", id, why);
+}
+
+/* Wait (bounded) for the pod's POD_INFO so that a command arriving right
+ * after a restart already sees every adopted session. */
+static int
+adopt_wait_info(struct client *cl, struct frame *f)
+{
+	uint64_t deadline = now_ms() + 2000;
+
+	while (now_ms() < deadline) {
+		int rc = client_recv(cl, f, 500);
+
+		if (rc < 0)
+			return rc;
+		if (rc > 0 && f->type == MSG_POD_INFO)
+			return 0;
+	}
+	return -ETIMEDOUT;
+}
+
+static void
+adopt_one(struct ses *ses, unsigned id, const char *path)
+{
+	struct client cl;
+	struct frame f;
+	char err[256];
+	struct pane *p;
+	struct conn *c;
+	int rc, fd;
+
+	if (ses_pane_by_id(ses, (uint16_t)id))
+		return;
+	rc = client_connect(&cl, path);
+	if (rc < 0) {
+		/* A socket nobody listens on is what a dead pod leaves. */
+		if (rc == -ECONNREFUSED)
+			unlink(path);
+		return;
+	}
+	if (client_hello(&cl, ROLE_SES, ses->paths.instance, err, sizeof err) < 0) {
+		note_unadoptable(ses, id, err);
+		client_close(&cl);
+		return;
+	}
+	if ((rc = adopt_wait_info(&cl, &f)) < 0) {
+		snprintf(err, sizeof err, "no POD_INFO from the pod: %s",
+			 strerror(-rc));
+		note_unadoptable(ses, id, err);
+		client_close(&cl);
+		return;
+	}
+	p = ses_pane_new(ses, NULL, (uint16_t)id);
+	c = pod_conn_new(ses, p);
+	fd = cl.fd;
+	cl.fd = -1;
+	if (conn_open_fd(ses->loop, c, fd, &ses->log) < 0) {
+		frame_reader_free(&cl.fr);
+		return;
+	}
+	pod_on_frame(c, &f);
+	/* Whatever the pod sent behind POD_INFO is already in the blocking
+	 * reader: hand it over. */
+	if (cl.fr.in.len > cl.fr.off)
+		frame_reader_push(&c->fr, cl.fr.in.data + cl.fr.off,
+				  cl.fr.in.len - cl.fr.off);
+	frame_reader_free(&cl.fr);
+}
+
+void
+ses_adopt_all(struct ses *ses)
+{
+	DIR *d = opendir(ses->paths.runtime);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		unsigned long long id;
+		char num[16], path[700];
+		const char *dot;
+		size_t len;
+
+		if (strncmp(e->d_name, "pod-", 4) != 0)
+			continue;
+		dot = strstr(e->d_name, ".sock");
+		if (!dot || dot[5] != '\0')
+			continue;
+		len = (size_t)(dot - e->d_name - 4);
+		if (len == 0 || len >= sizeof num)
+			continue;
+		memcpy(num, e->d_name + 4, len);
+		num[len] = '\0';
+		if (!parse_uint(num, 65535, &id) || id == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", ses->paths.runtime, e->d_name);
+		adopt_one(ses, (unsigned)id, path);
+	}
+	closedir(d);
+}

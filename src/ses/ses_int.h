@@ -1,0 +1,152 @@
+/*
+ * ses_int — the daemon's own types, shared by its files (graph, pods,
+ * clients, state). Nothing outside src/ses/ includes this.
+ *
+ * Across asynchronous gaps (a request waiting for a pod's answer) clients
+ * and panes are named by id, never by pointer: either may be gone when the
+ * answer comes.
+ */
+#ifndef HEXE_SES_INT_H
+#define HEXE_SES_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "core/conn.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/proto.h"
+
+#define SES_NAME_MAX 64
+#define SES_UPDATE_BACKLOG (2u << 20)
+
+enum pending_kind {
+	PEND_REPLY,     /* forward the pod's reply to the client */
+	PEND_INFO,      /* a POD_INFO for a `pod list` being gathered */
+};
+
+struct pending {
+	uint32_t client;
+	uint8_t kind;
+	struct pending *next;
+};
+
+struct pane {
+	uint16_t id;
+	uint32_t session; /* session id */
+	struct conn *pod;
+	bool ready;       /* POD_INFO received */
+	bool dying;       /* asked to end; its session no longer lists it */
+	struct msg_pod_info info;
+	bool have_info;
+	uint16_t cols, rows;
+	struct pending *pend_head, *pend_tail;
+	uint32_t creator; /* client waiting for "pane ready", 0 if none */
+	bool creator_attach;
+	struct pane *next;
+};
+
+struct session {
+	uint32_t id;
+	char name[SES_NAME_MAX + 1];
+	uint64_t created;
+	uint64_t last_used; /* for "attach to the most recent" */
+	uint16_t cols, rows;
+	uint16_t panes[64]; /* pane ids, in order; panes[focus] is focused */
+	int npanes;
+	int focus;
+	struct session *next;
+};
+
+struct peer {
+	uint32_t id;
+	struct ses *ses;
+	struct conn *conn;
+	uint8_t role;
+	bool hello;
+	uint32_t attached; /* session id, 0 when not attached */
+	uint16_t cols, rows;
+	bool stalled;      /* updates were skipped: needs snapshots */
+	int gather;        /* POD_INFO answers still expected */
+	int kill_wait;     /* pods still to end before the OK */
+	bool stop_after;   /* `ses stop`: exit once kill_wait is 0 */
+	struct peer *next;
+};
+
+struct unadoptable {
+	unsigned id;
+	char reason[200];
+	struct unadoptable *next;
+};
+
+struct ses {
+	uv_loop_t *loop;
+	struct paths paths;
+	struct hlog log;
+	int lock_fd;
+	uv_pipe_t server;
+	uv_signal_t sig_term, sig_int, sig_hup;
+	struct session *sessions;
+	struct pane *panes;
+	struct peer *clients;
+	struct unadoptable *unadoptable;
+	uint32_t next_session_id;
+	uint32_t next_client_id;
+	uint16_t next_pane_id;
+	bool stopping;
+	bool restoring;
+	char self_exe[512];
+};
+
+/* graph.c */
+struct session *ses_session_find(struct ses *ses, const char *name);
+struct session *ses_session_by_id(struct ses *ses, uint32_t id);
+struct session *ses_session_new(struct ses *ses, const char *name);
+void ses_session_free(struct ses *ses, struct session *s);
+struct pane *ses_pane_by_id(struct ses *ses, uint16_t id);
+struct pane *ses_pane_new(struct ses *ses, struct session *s, uint16_t id);
+void ses_pane_free(struct ses *ses, struct pane *p);
+void ses_session_remove_pane(struct session *s, uint16_t id);
+struct peer *ses_client_by_id(struct ses *ses, uint32_t id);
+/* Session size from its attached clients; resize panes; send LAYOUT. */
+void ses_session_relayout(struct ses *ses, struct session *s);
+void ses_send_layout(struct ses *ses, struct session *s, struct peer *only);
+int ses_session_attached(struct ses *ses, struct session *s);
+/* "NAME[:PANE]" → pane; NULL with a message in err. */
+struct pane *ses_target(struct ses *ses, const char *target, char *err,
+			size_t errsz);
+int ses_valid_session_name(const char *name, char *err, size_t errsz);
+void ses_unique_name(struct ses *ses, char *out, size_t n);
+
+/* pods.c */
+int ses_pod_spawn(struct ses *ses, struct pane *p, const struct session *s,
+		  const struct msg_session_new *m, char *err, size_t errsz);
+void ses_pod_send(struct pane *p, struct wbuf *b);
+void ses_pod_request(struct ses *ses, struct pane *p, uint32_t client,
+		     uint8_t kind, struct wbuf *b);
+void ses_pod_kill(struct ses *ses, struct pane *p);
+void ses_adopt_all(struct ses *ses);
+void ses_pane_gone(struct ses *ses, struct pane *p, const char *why);
+
+/* clients.c */
+void ses_client_send(struct peer *c, struct wbuf *b);
+void ses_client_error(struct peer *c, uint16_t pane, int code,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void ses_client_on_frame(struct conn *conn, const struct frame *f);
+void ses_client_closed(struct conn *conn);
+void ses_pane_ready(struct ses *ses, struct pane *p);
+void ses_session_ended(struct ses *ses, struct session *s, const char *why);
+void ses_kill_progress(struct ses *ses);
+void ses_gather_step(struct ses *ses, uint32_t client);
+void ses_client_drained(struct conn *conn);
+void ses_forward_update(struct ses *ses, struct pane *p,
+			const struct frame *f);
+
+/* state.c */
+void ses_state_save(struct ses *ses);
+/* Session order and times from the state file, applied to sessions that
+ * adoption re-created. */
+void ses_state_load(struct ses *ses);
+
+#endif
