@@ -279,3 +279,28 @@ conn_listen(uv_loop_t *loop, uv_pipe_t *server, const char *path,
 		rc = uv_listen((uv_stream_t *)server, 64, cb);
 	return rc;
 }
+
+/* A conn's pipe is its first member and points back at it: that is how a
+ * handle on the loop is known to be a conn's. */
+static void
+close_all_cb(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (uv_is_closing(h))
+		return;
+	if (h->type == UV_NAMED_PIPE && h->data == (void *)h) {
+		conn_close(h->data, NULL);
+		return;
+	}
+	if (h->type == UV_IDLE && h->data &&
+	    &((struct conn *)h->data)->pump == (uv_idle_t *)h)
+		return; /* closed with its conn */
+	uv_close(h, NULL);
+}
+
+void
+conn_close_loop(uv_loop_t *loop)
+{
+	uv_walk(loop, close_all_cb, NULL);
+	uv_run(loop, UV_RUN_DEFAULT);
+}

@@ -26,7 +26,7 @@ typedef void (*conn_frame_cb)(struct conn *c, const struct frame *f);
 typedef void (*conn_event_cb)(struct conn *c);
 
 struct conn {
-	uv_pipe_t pipe;
+	uv_pipe_t pipe; /* first: see conn_close_loop */
 	uv_idle_t pump;
 	int handles; /* open libuv handles; on_close runs when 0 */
 	struct frame_reader fr;
@@ -58,6 +58,10 @@ void conn_pause(struct conn *c);
 void conn_resume(struct conn *c);
 /* Close; on_close runs later on the loop. Safe to call twice. */
 void conn_close(struct conn *c, const char *why);
+
+/* At exit: close every handle on the loop — conns through conn_close, so
+ * their on_close frees them — and run the loop until all are closed. */
+void conn_close_loop(uv_loop_t *loop);
 
 /* Listening socket at path (an existing file there is removed first: the
  * caller holds the lock that makes that safe). Mode 0600. */

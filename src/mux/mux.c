@@ -627,14 +627,6 @@ start_queries(struct mux *m)
 }
 
 static void
-close_walk_cb(uv_handle_t *h, void *arg)
-{
-	(void)arg;
-	if (!uv_is_closing(h))
-		uv_close(h, NULL);
-}
-
-static void
 mux_quit(struct mux *m, const char *msg, int status)
 {
 	if (m->quitting)
@@ -773,8 +765,9 @@ mux_teardown(struct mux *m)
 	}
 	tty_close(&m->tty);
 	if (m->loop) {
-		uv_walk(m->loop, close_walk_cb, NULL);
-		uv_run(m->loop, UV_RUN_DEFAULT);
+		if (m->ses_open)
+			conn_close(&m->ses, NULL);
+		conn_close_loop(m->loop);
 		uv_loop_close(m->loop);
 	}
 	for (int i = 0; i < m->npanes; i++)

@@ -606,14 +606,6 @@ server_cb(uv_stream_t *server, int status)
 /* ---- life and death ---- */
 
 static void
-close_walk_cb(uv_handle_t *h, void *arg)
-{
-	(void)arg;
-	if (!uv_is_closing(h))
-		uv_close(h, NULL);
-}
-
-static void
 pod_quit(struct pod *pod)
 {
 	if (pod->quitting)
@@ -621,7 +613,7 @@ pod_quit(struct pod *pod)
 	pod->quitting = true;
 	log_info(&pod->log, "pod ends");
 	unlink(pod->sock_path);
-	uv_walk(pod->loop, close_walk_cb, NULL);
+	uv_stop(pod->loop);
 }
 
 static void
@@ -894,6 +886,7 @@ pod_main(int argc, char **argv)
 	}
 	pod_maybe_finish(&pod);
 	uv_run(pod.loop, UV_RUN_DEFAULT);
+	conn_close_loop(pod.loop);
 	unlink(logpath);
 	pod_kill_child(&pod, SIGHUP);
 	uv_loop_close(pod.loop);

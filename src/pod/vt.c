@@ -96,6 +96,11 @@ struct vt {
 	bool wrap_pending;
 	int wrap_row, wrap_col;
 
+	/* Glyphs written side by side on one row are collected and put into
+	 * the grid in one go; anything else touching cells flushes first. */
+	struct cell *run; /* room for a row */
+	int run_y, run_x, run_n;
+
 	struct wbuf replies;
 	struct scanner scan;
 };
@@ -158,22 +163,41 @@ pen_cell(const struct pen *p, uint32_t ch, uint8_t width)
 
 /* ---- VTermState callbacks ---- */
 
+static void
+run_flush(struct vt *vt)
+{
+	if (vt->run_n == 0)
+		return;
+	grid_put(vt->cur, vt->run_y, vt->run_x, vt->run, vt->run_n);
+	vt->run_n = 0;
+}
+
 static int
 cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 {
 	struct vt *vt = user;
-	struct grid *g = vt->cur;
-	int cols = grid_cols(g), x = pos.col, y = pos.row;
+	int cols = vt->st.cols, x = pos.col;
 	int w = info->width == 2 && x + 1 < cols ? 2 : 1;
-	struct cell c[2];
+	struct cell *c;
 
-	if (vt->wrap_pending && x == 0 && y == vt->wrap_row + 1)
-		grid_set_wrapped(g, vt->wrap_row, true);
-	c[0] = pen_cell(&vt->pen, glyph_char(g, info->chars), (uint8_t)w);
-	c[1] = pen_cell(&vt->pen, 0, 0);
-	grid_put(g, y, x, c, w);
+	/* libvterm can re-put a combining mark at a stale position */
+	if (x < 0 || x >= cols || pos.row < 0 || pos.row >= vt->st.rows)
+		return 1;
+	if (vt->wrap_pending && x == 0 && pos.row == vt->wrap_row + 1)
+		grid_set_wrapped(vt->cur, vt->wrap_row, true);
+	if (pos.row != vt->run_y || x != vt->run_x + vt->run_n) {
+		run_flush(vt);
+		vt->run_y = pos.row;
+		vt->run_x = x;
+	}
+	c = vt->run + vt->run_n;
+	c[0] = pen_cell(&vt->pen, glyph_char(vt->cur, info->chars),
+			(uint8_t)w);
+	if (w == 2)
+		c[1] = pen_cell(&vt->pen, 0, 0);
+	vt->run_n += w;
 	vt->wrap_pending = true;
-	vt->wrap_row = y;
+	vt->wrap_row = pos.row;
 	vt->wrap_col = x + w < cols ? x + w : cols - 1;
 	vt->dirty = true;
 	return 1;
@@ -201,6 +225,7 @@ cb_scrollrect(VTermRect rect, int downward, int rightward, void *user)
 	struct grid *g = vt->cur;
 	struct cell blank = cell_blank(vt->pen.bg);
 
+	run_flush(vt);
 	/* sideways or part of the width: libvterm falls back to moverect
 	 * and erase */
 	if (rightward || rect.start_col > 0 || rect.end_col < grid_cols(g))
@@ -230,6 +255,7 @@ cb_moverect(VTermRect dest, VTermRect src, void *user)
 	int w = dest.end_col - dest.start_col;
 	bool down = dest.start_row > src.start_row;
 
+	run_flush(vt);
 	for (int i = 0; i < h; i++) {
 		/* copy away from the overlap */
 		int k = down ? h - 1 - i : i;
@@ -249,6 +275,7 @@ cb_erase(VTermRect rect, int selective, void *user)
 	struct cell blank = cell_blank(vt->pen.bg);
 
 	(void)selective; /* no protected cells are kept */
+	run_flush(vt);
 	if (rect.start_col <= 0 && rect.end_col >= grid_cols(g))
 		grid_clear_rows(g, rect.start_row, rect.end_row, blank);
 	else
@@ -346,6 +373,7 @@ set_altscreen(struct vt *vt, bool on)
 	set_mode(vt, MODE_ALTSCREEN, on);
 	if (to == vt->cur)
 		return;
+	run_flush(vt);
 	if (on) {
 		vt->main_cursor_y = vt->st.cursor_y;
 		vt->main_resized = false;
@@ -434,6 +462,7 @@ cb_resize(int rows, int cols, VTermPos *delta, void *user)
 	VTermPos pos;
 	int y;
 
+	run_flush(vt);
 	vterm_state_get_cursorpos(vt->state, &pos);
 	y = grid_resize(vt->cur, cols, rows, pos.row);
 	delta->row = y - pos.row;
@@ -443,6 +472,7 @@ cb_resize(int rows, int cols, VTermPos *delta, void *user)
 		grid_resize(vt->alt, cols, rows, -1);
 	vt->st.cols = (uint16_t)cols;
 	vt->st.rows = (uint16_t)rows;
+	vt->run = xrealloc(vt->run, (size_t)cols * sizeof *vt->run);
 	vt->wrap_pending = false;
 	vt->dirty = true;
 	return 1;
@@ -491,6 +521,7 @@ vt_new(int cols, int rows, int history_limit)
 	vt->cur = vt->main;
 	vt->st.cols = (uint16_t)cols;
 	vt->st.rows = (uint16_t)rows;
+	vt->run = xmalloc((size_t)cols * sizeof *vt->run);
 	vt->st.cursor_visible = true;
 	vt->st.cursor_shape = VTERM_PROP_CURSORSHAPE_BLOCK;
 	wbuf_init(&vt->replies);
@@ -507,6 +538,7 @@ vt_free(struct vt *vt)
 	vterm_free(vt->vterm);
 	grid_free(vt->main);
 	grid_free(vt->alt);
+	free(vt->run);
 	wbuf_free(&vt->replies);
 	free(vt);
 }
@@ -559,6 +591,7 @@ size_t
 vt_memory(const struct vt *vt)
 {
 	return sizeof *vt + vt->vterm_bytes + vt->replies.cap +
+	       (size_t)vt->st.cols * sizeof *vt->run +
 	       grid_memory(vt->main) + grid_memory(vt->alt);
 }
 
@@ -816,6 +849,7 @@ apply_ris(struct vt *vt)
 static void
 apply_event(struct vt *vt, enum scan_event ev)
 {
+	run_flush(vt);
 	switch (ev) {
 	case EV_CSI:
 		apply_csi(vt);
@@ -1009,6 +1043,7 @@ vt_input(struct vt *vt, const char *buf, size_t len)
 		apply_event(vt, ev);
 	}
 	feed(vt, buf + done, len - done);
+	run_flush(vt);
 }
 
 /* ---- text: capture and search ---- */

@@ -102,14 +102,6 @@ parse_args(int argc, char **argv, const char **instance)
 }
 
 static void
-close_walk_cb(uv_handle_t *h, void *arg)
-{
-	(void)arg;
-	if (!uv_is_closing(h))
-		uv_close(h, NULL);
-}
-
-static void
 ses_free_all(struct ses *ses)
 {
 	while (ses->panes)
@@ -196,8 +188,7 @@ ses_main(int argc, char **argv)
 	unlink(logpath);
 	unlink(ses.paths.ses_sock);
 	log_info(&ses.log, "ses exits");
-	uv_walk(ses.loop, close_walk_cb, NULL);
-	uv_run(ses.loop, UV_RUN_DEFAULT);
+	conn_close_loop(ses.loop);
 	uv_loop_close(ses.loop);
 	ses_free_all(&ses);
 	hlog_close(&ses.log);

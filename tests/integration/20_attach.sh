@@ -196,6 +196,70 @@ test_large_paste_arrives_whole() {
 	cmp "$HOME/paste.txt" "$HOME/pasted.txt"
 }
 
+test_login_shell_readline_job_control() {
+	cat >"$T_TMP/j.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux new -s js
+	drain 300
+	type "PS1='rdy> '\r"
+	wait "rdy> "
+	type "clear\r"
+	row 0 "rdy>"
+	# readline editing: move left twice and insert
+	type "echo abc"
+	key Left Left
+	type "X\r"
+	wait "aXbc"
+	# job control: background, list, foreground, interrupt
+	type "sleep 30 &\r"
+	wait "[1]"
+	type "jobs\r"
+	waitre "\\[1\\]\\+ +Running +sleep 30 &"
+	type "fg\r"
+	drain 300
+	key C-c
+	type "echo rc=\$?\r"
+	wait "rc=130"
+	# Ctrl-Z suspends and bg/fg work
+	type "sleep 31\r"
+	drain 300
+	key C-z
+	waitre "Stopped +sleep 31"
+	type "kill %1; echo killed\r"
+	wait "killed"
+	nottext "no job control"
+	type "echo \$0 \\\$HEXE_SESSION\r"
+	wait "-bash js"
+	type "tty\r"
+	waitre "^/dev/pts/[0-9]+\$"
+	key C-M-d
+	expect-exit 0
+	EOT
+	ptyh "$T_TMP/j.ptyh"
+}
+
+test_less_and_alt_screen() {
+	seq 1 500 >"$HOME/nums.txt"
+	# less fills 23 rows (the status bar takes the 24th); its last row is
+	# its prompt.
+	cat >"$T_TMP/l.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux new -s pager -- /bin/sh
+	wait "\$ "
+	type "echo before-less; less $HOME/nums.txt\r"
+	row 0 "1"
+	row 21 "22"
+	rowre 22 "nums.txt"
+	key Space
+	row 0 "23"
+	type "q"
+	wait "before-less"
+	key C-M-d
+	expect-exit 0
+	EOT
+	ptyh "$T_TMP/l.ptyh"
+}
+
+t_run "login shell: readline, job control, Ctrl-C/Ctrl-Z, tty" test_login_shell_readline_job_control
+t_run "less on the alternate screen and back" test_less_and_alt_screen
 t_run "mux shows the shell and the status bar" test_mux_shows_shell_and_status
 t_run "detach keeps jobs running" test_detach_keeps_running_and_reattach
 t_run "SIGHUP of the terminal detaches" test_sighup_detaches
