@@ -11,7 +11,8 @@
 #include "core/util.h"
 
 #define GRID_MAX_DIM 4096
-#define COMBO_LIMIT (1u << 20)
+/* distinct clusters a grid keeps; bounds what a peer can make us hold */
+#define COMBO_LIMIT (1u << 16)
 
 struct row {
 	struct cell *cells; /* cols cells */

@@ -520,9 +520,11 @@ static int
 peek_row_cells(const struct rbuf *r)
 {
 	struct rbuf peek = *r;
+	int n;
 
 	rbuf_u8(&peek);
-	return peek.err ? -1 : rbuf_u16(&peek) + (peek.err ? -1 : 0);
+	n = rbuf_u16(&peek);
+	return peek.err ? -1 : n;
 }
 
 /* Walk the rows; with g NULL only check them. */

@@ -41,7 +41,6 @@ struct pod_opts {
 	const char *runtime;
 	const char *session;
 	const char *cwd;
-	const char *profile;
 	unsigned id;
 	int cols, rows;
 	int history;
@@ -59,8 +58,8 @@ struct pod {
 	uv_pipe_t server;
 	bool server_open;
 
-	int master;
-	char tty_name[64];
+	struct pod_child pc;
+	int master; /* pc.master, or -1 */
 	uv_poll_t pty_poll;
 	int pty_events;
 	struct wbuf to_pty; /* input waiting for the PTY to accept it */
@@ -488,11 +487,8 @@ pod_on_search(struct pod *pod, struct conn *c, const struct frame *f)
 static void
 pod_kill_child(struct pod *pod, int sig)
 {
-	if (pod->child > 0 && !pod->child_exited) {
-		/* The whole session of the pane: the shell and its jobs. */
-		if (kill(-pod->child, sig) < 0)
-			kill(pod->child, sig);
-	}
+	if (pod->child > 0 && !pod->child_exited)
+		pod_child_kill(&pod->pc, sig);
 }
 
 static void
@@ -688,6 +684,33 @@ sigterm_cb(uv_signal_t *s, int signum)
 
 /* ---- start-up ---- */
 
+/* Take the isolation options (--profile=, --memory=, ...) out of argv
+ * before getopt sees the rest. */
+static int
+take_isolation_args(int *argc, char **argv, struct isolation *iso, char *err,
+		    size_t n)
+{
+	int out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		int rc = 0;
+
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		rc = isolation_from_arg(iso, argv[i], err, n);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
 static int
 parse_opts(int argc, char **argv, struct pod_opts *o, char *err, size_t n)
 {
@@ -700,7 +723,6 @@ parse_opts(int argc, char **argv, struct pod_opts *o, char *err, size_t n)
 		{ "rows", required_argument, NULL, 'y' },
 		{ "cwd", required_argument, NULL, 'c' },
 		{ "history", required_argument, NULL, 'H' },
-		{ "profile", required_argument, NULL, 'p' },
 		{ "fd", required_argument, NULL, 'f' },
 		{ "login", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
@@ -713,7 +735,6 @@ parse_opts(int argc, char **argv, struct pod_opts *o, char *err, size_t n)
 	o->rows = 24;
 	o->history = 10000;
 	o->ses_fd = -1;
-	o->profile = "none";
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -721,7 +742,6 @@ parse_opts(int argc, char **argv, struct pod_opts *o, char *err, size_t n)
 		case 'r': o->runtime = optarg; break;
 		case 's': o->session = optarg; break;
 		case 'c': o->cwd = optarg; break;
-		case 'p': o->profile = optarg; break;
 		case 'l': o->login = true; break;
 		case 'n':
 		case 'x':
@@ -764,18 +784,10 @@ pod_start_child(struct pod *pod)
 	char err[512];
 	char **env = child_env(pod);
 	char argv0[256];
-	int slave, rc;
 	struct spawn_opts so;
+	int rc;
 
-	rc = pty_open(&pod->master, &slave, pod->o.cols, pod->o.rows,
-		      pod->tty_name, sizeof pod->tty_name);
-	if (rc < 0) {
-		log_error(&pod->log, "cannot open a terminal: %s", strerror(-rc));
-		strv_free_plain(env);
-		return rc;
-	}
 	memset(&so, 0, sizeof so);
-	so.pty_slave = slave;
 	so.argv = pod->o.argv;
 	if (pod->o.login) {
 		const char *base = strrchr(pod->o.argv[0], '/');
@@ -787,13 +799,17 @@ pod_start_child(struct pod *pod)
 	so.envp = env;
 	so.cwd = pod->o.cwd;
 	so.iso = &pod->iso;
+	so.instance = pod->o.instance;
 	so.pane_id = pod->o.id;
-	rc = pod_spawn(&so, &pod->child, err, sizeof err);
-	close(slave);
+	so.cols = pod->o.cols;
+	so.rows = pod->o.rows;
+	so.log = &pod->log;
+	rc = pod_spawn(&so, &pod->pc, err, sizeof err);
 	strv_free_plain(env);
 	if (rc < 0) {
 		char line[700];
-		int n = snprintf(line, sizeof line, "hexe: cannot start the pane: %s\r\n", err);
+		int n = snprintf(line, sizeof line,
+				 "hexe: cannot start the pane: %s\r\n", err);
 
 		log_error(&pod->log, "spawn failed: %s", err);
 		snprintf(pod->info, sizeof pod->info, "%s", err);
@@ -805,10 +821,24 @@ pod_start_child(struct pod *pod)
 		pod->pty_eof = true;
 		return rc;
 	}
-	log_info(&pod->log, "pane %u: child %d on %s, profile %s, cwd %s, cmd %s",
-		 pod->o.id, (int)pod->child, pod->tty_name,
-		 profile_name(pod->iso.profile), pod->o.cwd ? pod->o.cwd : "-",
-		 pod->o.argv[0]);
+	pod->master = pod->pc.master;
+	pod->child = pod->pc.pid;
+	if (pod->pc.notice[0]) {
+		char line[700];
+		int n = snprintf(line, sizeof line, "hexe: %s\r\n",
+				 pod->pc.notice);
+
+		snprintf(pod->info, sizeof pod->info, "%s", pod->pc.notice);
+		vt_input(pod->vt, line, (size_t)(n > 0 ? n : 0));
+	}
+	{
+		char desc[256];
+
+		isolation_describe(&pod->iso, desc, sizeof desc);
+		log_info(&pod->log, "pane %u: child %d on %s, %s, cwd %s, cmd %s",
+			 pod->o.id, (int)pod->child, pod->pc.tty, desc,
+			 pod->o.cwd ? pod->o.cwd : "-", pod->o.argv[0]);
+	}
 	return 0;
 }
 
@@ -841,18 +871,18 @@ pod_main(int argc, char **argv)
 	int rc;
 
 	memset(&pod, 0, sizeof pod);
-	if (parse_opts(argc, argv, &pod.o, err, sizeof err) < 0) {
+	isolation_defaults(&pod.iso);
+	/* Without --profile a pod is unconfined: ses always says which. */
+	pod.iso.profile = PROFILE_NONE;
+	if (take_isolation_args(&argc, argv, &pod.iso, err, sizeof err) < 0 ||
+	    isolation_check(&pod.iso, err, sizeof err) < 0 ||
+	    parse_opts(argc, argv, &pod.o, err, sizeof err) < 0) {
 		fprintf(stderr, "hexe: %s\n", err);
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	pod.master = -1;
 	pod.created = (uint64_t)time(NULL);
-	isolation_defaults(&pod.iso);
-	if (profile_parse(pod.o.profile, &pod.iso.profile) < 0) {
-		fprintf(stderr, "hexe: pod: unknown profile \"%s\"\n", pod.o.profile);
-		return 2;
-	}
 	snprintf(logpath, sizeof logpath, "%s/log/pod-%u.log", pod.o.runtime,
 		 pod.o.id);
 	hlog_open(&pod.log, logpath, "pod");
@@ -892,8 +922,7 @@ pod_main(int argc, char **argv)
 	uv_loop_close(pod.loop);
 	vt_free(pod.vt);
 	wbuf_free(&pod.to_pty);
-	if (pod.master >= 0)
-		close(pod.master);
+	pod_child_release(&pod.pc, &pod.log);
 	hlog_close(&pod.log);
 	return 0;
 }

@@ -8,6 +8,8 @@
 
 #include "pod/spawn.h"
 
+#include "pod/pty.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -84,7 +86,7 @@ child_close_fds(int keep)
 }
 
 static void __attribute__((noreturn))
-child_run(const struct spawn_opts *o, int report)
+child_run(const struct spawn_opts *o, int slave, int report)
 {
 	char notice[700];
 	char *const *argv = o->argv;
@@ -92,10 +94,10 @@ child_run(const struct spawn_opts *o, int report)
 	child_reset_signals();
 	if (setsid() < 0)
 		child_fail(report, STEP_SETSID);
-	if (ioctl(o->pty_slave, TIOCSCTTY, 0) < 0)
+	if (ioctl(slave, TIOCSCTTY, 0) < 0)
 		child_fail(report, STEP_CTTY);
-	if (dup2(o->pty_slave, 0) < 0 || dup2(o->pty_slave, 1) < 0 ||
-	    dup2(o->pty_slave, 2) < 0)
+	if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
+	    dup2(slave, 2) < 0)
 		child_fail(report, STEP_DUP);
 	/* The report pipe must survive until exec; move it above 2. */
 	if (report < 3) {
@@ -133,48 +135,95 @@ child_run(const struct spawn_opts *o, int report)
 	child_fail(report, STEP_EXEC);
 }
 
-int
-pod_spawn(const struct spawn_opts *o, pid_t *pid, char *err, size_t errsz)
+/* Parent side: the child's report, or 0 when exec succeeded. */
+static int
+read_report(int fd, const struct spawn_opts *o, pid_t child, char *err,
+	    size_t errsz)
 {
 	struct spawn_report r;
-	int p[2];
 	ssize_t n;
+
+	do {
+		n = read(fd, &r, sizeof r);
+	} while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof r)
+		return 0;
+	if (r.step == STEP_EXEC)
+		snprintf(err, errsz, "exec %s: %s", o->argv[0], strerror(r.err));
+	else
+		snprintf(err, errsz, "%s: %s", step_name(r.step), strerror(r.err));
+	waitpid(child, NULL, 0);
+	return -r.err;
+}
+
+int
+pod_spawn(const struct spawn_opts *o, struct pod_child *out, char *err,
+	  size_t errsz)
+{
+	int p[2], slave, rc;
 	pid_t child;
 
+	memset(out, 0, sizeof *out);
+	out->master = -1;
 	if (o->iso && o->iso->profile != PROFILE_NONE) {
 		snprintf(err, errsz, "profile \"%s\" is not available yet",
 			 profile_name(o->iso->profile));
 		return -ENOTSUP;
 	}
+	rc = pty_open(&out->master, &slave, o->cols, o->rows, out->tty,
+		      sizeof out->tty);
+	if (rc < 0) {
+		snprintf(err, errsz, "open a terminal: %s", strerror(-rc));
+		return rc;
+	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
+		rc = -errno;
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
-		return -errno;
+		goto fail;
 	}
 	child = fork();
 	if (child < 0) {
-		int e = errno;
-
-		snprintf(err, errsz, "fork: %s", strerror(e));
+		rc = -errno;
+		snprintf(err, errsz, "fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
-		return -e;
+		goto fail;
 	}
 	if (child == 0) {
 		close(p[0]);
-		child_run(o, p[1]);
+		child_run(o, slave, p[1]);
 	}
 	close(p[1]);
-	do {
-		n = read(p[0], &r, sizeof r);
-	} while (n < 0 && errno == EINTR);
+	rc = read_report(p[0], o, child, err, errsz);
 	close(p[0]);
-	if (n == (ssize_t)sizeof r) {
-		snprintf(err, errsz, "%s %s: %s", step_name(r.step),
-			 r.step == STEP_EXEC ? o->argv[0] : "",
-			 strerror(r.err));
-		waitpid(child, NULL, 0);
-		return -r.err;
-	}
-	*pid = child;
+	if (rc < 0)
+		goto fail;
+	close(slave);
+	out->pid = child;
 	return 0;
+fail:
+	close(slave);
+	close(out->master);
+	out->master = -1;
+	return rc;
+}
+
+void
+pod_child_kill(struct pod_child *c, int sig)
+{
+	if (c->pid <= 0)
+		return;
+	/* The whole session of the pane: the shell and its jobs. */
+	if (kill(-c->pid, sig) < 0)
+		kill(c->pid, sig);
+}
+
+void
+pod_child_release(struct pod_child *c, struct hlog *log)
+{
+	(void)log;
+	if (c->master >= 0)
+		close(c->master);
+	c->master = -1;
+	c->pid = 0;
 }

@@ -191,7 +191,9 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 		vt->run_x = x;
 	}
 	c = vt->run + vt->run_n;
-	c[0] = pen_cell(&vt->pen, glyph_char(vt->cur, info->chars),
+	c[0] = pen_cell(&vt->pen,
+			info->chars[1] ? glyph_char(vt->cur, info->chars) :
+					 info->chars[0],
 			(uint8_t)w);
 	if (w == 2)
 		c[1] = pen_cell(&vt->pen, 0, 0);
@@ -844,6 +846,7 @@ apply_ris(struct vt *vt)
 		 false);
 	vt->saved_extra = 0;
 	vt->pen.attr &= ~EXTRA_ATTRS;
+	vt->main_resized = false;
 }
 
 static void

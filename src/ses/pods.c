@@ -16,6 +16,7 @@
 
 #include "core/client.h"
 #include "core/util.h"
+#include "pod/isolation.h"
 #include "ses/ses_int.h"
 
 static void pod_on_frame(struct conn *c, const struct frame *f);
@@ -100,10 +101,12 @@ say_hello(struct ses *ses, struct pane *p)
  * which processes belong together. */
 static char **
 pod_argv(struct ses *ses, struct pane *p, const struct session *s,
-	 const struct msg_session_new *m, char **shell_argv, bool login)
+	 const struct msg_session_new *m, const struct isolation *iso,
+	 char **shell_argv, bool login)
 {
-	size_t n = m->argv.n ? m->argv.n : 1, i = 0;
-	char **v = xcalloc(n + 24, sizeof *v);
+	size_t n = m->argv.n ? m->argv.n : 1;
+	char **v = xcalloc(n + 24 + ISO_ARGV_MAX, sizeof *v);
+	int i = 0;
 
 	v[i++] = xstrdup("hexe");
 	v[i++] = xstrdup("pod");
@@ -119,6 +122,7 @@ pod_argv(struct ses *ses, struct pane *p, const struct session *s,
 		v[i++] = xasprintf("--cwd=%s", m->cwd);
 	if (login)
 		v[i++] = xstrdup("--login");
+	isolation_to_argv(iso, v, &i);
 	v[i++] = xstrdup("--");
 	if (m->argv.n) {
 		for (uint32_t k = 0; k < m->argv.n; k++)
@@ -197,6 +201,21 @@ pod_exec(struct ses *ses, int sock, char **argv, char **envp)
 	_exit(127);
 }
 
+/* The pane's isolation: the environment of the client that asks for the
+ * pane beats the config, which beats the built-in defaults. */
+static int
+resolve_isolation(struct ses *ses, const struct msg_session_new *m,
+		  struct isolation *iso, char *err, size_t errsz)
+{
+	(void)ses;
+	isolation_defaults(iso);
+	/* Until the sandbox profiles land, panes start unconfined. */
+	iso->profile = PROFILE_NONE;
+	if (isolation_apply_env(iso, m->env.v, err, errsz) < 0)
+		return -1;
+	return isolation_check(iso, err, errsz);
+}
+
 int
 ses_pod_spawn(struct ses *ses, struct pane *p, const struct session *s,
 	      const struct msg_session_new *m, char *err, size_t errsz)
@@ -204,14 +223,17 @@ ses_pod_spawn(struct ses *ses, struct pane *p, const struct session *s,
 	char *shell_argv[2] = { (char *)client_shell(m), NULL };
 	char **argv, **envp;
 	int sv[2], status;
+	struct isolation iso;
 	pid_t pid;
 	struct conn *c;
 
+	if (resolve_isolation(ses, m, &iso, err, errsz) < 0)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		snprintf(err, errsz, "socketpair: %s", strerror(errno));
 		return -1;
 	}
-	argv = pod_argv(ses, p, s, m, shell_argv, m->argv.n == 0);
+	argv = pod_argv(ses, p, s, m, &iso, shell_argv, m->argv.n == 0);
 	envp = pod_env(m);
 	pid = fork();
 	if (pid == 0) {

@@ -371,6 +371,18 @@ test_scroll_region(void **state)
 	assert_string_equal(row(vt, 0), "top");
 	in(vt, "\033[r");
 	assert_cursor(vt, 0, 0);
+
+	/* a region from the top row (a status line below it) scrolls its
+	 * lines into history, as xterm does */
+	in(vt, "\033[1;4r\033[4;1H\nnew");
+	assert_int_equal(grid_history_len(vt_grid(vt)), 1);
+	assert_string_equal(row(vt, 3), "new");
+	assert_string_equal(row(vt, 4), "status");
+
+	/* the same on the alternate screen adds nothing */
+	in(vt, "\033[r\033[?1049h\033[1;4r\033[4;1H\n\n");
+	in(vt, "\033[r\033[?1049l");
+	assert_int_equal(grid_history_len(vt_grid(vt)), 1);
 	vt_free(vt);
 }
 
