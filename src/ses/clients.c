@@ -71,14 +71,19 @@ send_detached(struct peer *c, const char *reason)
 	wbuf_free(&b);
 }
 
-static void
-request_snapshot(struct ses *ses, struct session *s)
+/* Full screens of what an attached mux shows: the active tab's panes and
+ * the visible floats. */
+void
+ses_request_snapshots(struct ses *ses, struct session *s)
 {
-	for (int i = 0; i < s->npanes; i++) {
-		struct pane *p = ses_pane_by_id(ses, s->panes[i]);
+	uint16_t ids[512];
+	int n = ses_session_panes(s, ids, 512);
+
+	for (int i = 0; i < n; i++) {
+		struct pane *p = ses_pane_by_id(ses, ids[i]);
 		struct wbuf b;
 
-		if (!p)
+		if (!p || !ses_pane_visible(s, p->id))
 			continue;
 		wbuf_init(&b);
 		msg_empty_encode(&b, MSG_SNAPSHOT, p->id);
@@ -92,10 +97,14 @@ request_snapshot(struct ses *ses, struct session *s)
 void
 ses_forward_update(struct ses *ses, struct pane *p, const struct frame *f)
 {
+	struct session *s = ses_session_by_id(ses, p->session);
+
 	for (struct peer *c = ses->clients; c; c = c->next) {
 		struct wbuf b;
 
 		if (c->attached != p->session || c->conn->closing)
+			continue;
+		if (!s || !ses_pane_visible(s, p->id))
 			continue;
 		if (conn_backlog(c->conn) > SES_UPDATE_BACKLOG) {
 			/* A slow mux gets the latest screen later, not a
@@ -123,7 +132,7 @@ client_drained(struct conn *conn)
 	c->stalled = false;
 	s = ses_session_by_id(c->ses, c->attached);
 	if (s)
-		request_snapshot(c->ses, s);
+		ses_request_snapshots(c->ses, s);
 }
 
 /* ---- attach ---- */
@@ -138,7 +147,7 @@ attach(struct ses *ses, struct peer *c, struct session *s, uint16_t cols,
 	c->stalled = false;
 	s->last_used = (uint64_t)time(NULL);
 	ses_session_relayout(ses, s);
-	request_snapshot(ses, s);
+	ses_request_snapshots(ses, s);
 	ses_state_save(ses);
 	log_info(&ses->log, "client %u attached to %s (%ux%u)", c->id, s->name,
 		 c->cols, c->rows);
@@ -228,17 +237,30 @@ on_session_new(struct ses *ses, struct peer *c, const struct frame *f)
 	s = ses_session_new(ses, name);
 	s->cols = m.cols ? m.cols : 80;
 	s->rows = m.rows ? m.rows : 24;
+	/* The session keeps the creating client's environment and directory
+	 * for the panes it opens later. */
+	strv_free(&s->env);
+	s->env = m.env;
+	m.env.n = 0;
+	m.env.v = NULL;
+	snprintf(s->cwd, sizeof s->cwd, "%s", m.cwd);
 	p = ses_pane_new(ses, s, 0);
 	p->creator = c->id;
 	p->creator_attach = m.flags & SESSION_NEW_ATTACH;
+	ses_tab_add(s, "", p->id);
 	c->cols = s->cols;
 	c->rows = s->rows;
-	if (ses_pod_spawn(ses, p, s, &m, err, sizeof err) < 0) {
-		ses_client_error(c, 0, -ECHILD, "cannot start a pane: %s", err);
-		ses_session_remove_pane(s, p->id);
-		ses_pane_free(ses, p);
-		ses_session_free(ses, s);
-		goto out;
+	{
+		struct pane_spawn sp = { m.argv.n ? m.argv.v : NULL, s->cwd, NULL };
+
+		if (ses_pod_spawn(ses, p, s, &sp, err, sizeof err) < 0) {
+			ses_client_error(c, 0, -ECHILD, "cannot start a pane: %s",
+					 err);
+			ses_session_remove_pane(s, p->id);
+			ses_pane_free(ses, p);
+			ses_session_free(ses, s);
+			goto out;
+		}
 	}
 	ses_state_save(ses);
 out:
@@ -397,7 +419,8 @@ on_session_list(struct ses *ses, struct peer *c)
 	for (struct session *s = ses->sessions; s; s = s->next) {
 		int att = ses_session_attached(ses, s);
 
-		wbuf_printf(&t, "%s %d %s %ux%u\n", s->name, s->npanes,
+		wbuf_printf(&t, "%s %d %s %ux%u\n", s->name,
+			    ses_session_pane_count(s),
 			    att ? "attached" : "detached", s->cols, s->rows);
 	}
 	send_text(c, &t);
@@ -411,8 +434,11 @@ pod_list_text(struct ses *ses, struct peer *c)
 
 	wbuf_init(&t);
 	for (struct session *s = ses->sessions; s; s = s->next) {
-		for (int i = 0; i < s->npanes; i++) {
-			struct pane *p = ses_pane_by_id(ses, s->panes[i]);
+		uint16_t ids[512];
+		int n = ses_session_panes(s, ids, 512);
+
+		for (int i = 0; i < n; i++) {
+			struct pane *p = ses_pane_by_id(ses, ids[i]);
 			const struct msg_pod_info *m;
 
 			if (!p || !p->have_info)
@@ -491,15 +517,17 @@ ses_kill_progress(struct ses *ses)
 static void
 kill_session(struct ses *ses, struct session *s)
 {
-	for (int i = 0; i < s->npanes; i++) {
-		struct pane *p = ses_pane_by_id(ses, s->panes[i]);
+	uint16_t ids[512];
+	int n = ses_session_panes(s, ids, 512);
+
+	for (int i = 0; i < n; i++) {
+		struct pane *p = ses_pane_by_id(ses, ids[i]);
 
 		if (p) {
 			p->session = 0;
 			ses_pod_kill(ses, p);
 		}
 	}
-	s->npanes = 0;
 	ses_session_ended(ses, s, "session killed");
 }
 

@@ -45,6 +45,7 @@ ses_session_new(struct ses *ses, const char *name)
 	s->last_used = s->created;
 	s->cols = 80;
 	s->rows = 24;
+	s->env.v = xcalloc(1, sizeof *s->env.v);
 	for (tail = &ses->sessions; *tail; tail = &(*tail)->next)
 		;
 	*tail = s;
@@ -60,6 +61,9 @@ ses_session_free(struct ses *ses, struct session *s)
 			break;
 		}
 	}
+	for (int i = 0; i < s->ntabs; i++)
+		layout_free(s->tabs[i].root);
+	strv_free(&s->env);
 	free(s);
 }
 
@@ -95,8 +99,6 @@ ses_pane_new(struct ses *ses, struct session *s, uint16_t id)
 	p->rows = s ? s->rows : 24;
 	p->next = ses->panes;
 	ses->panes = p;
-	if (s && s->npanes < (int)ARRAY_SIZE(s->panes))
-		s->panes[s->npanes++] = id;
 	return p;
 }
 
@@ -120,19 +122,142 @@ ses_pane_free(struct ses *ses, struct pane *p)
 	free(p);
 }
 
+int
+ses_session_locate(struct session *s, uint16_t id, struct sfloat **fl)
+{
+	*fl = NULL;
+	for (int i = 0; i < s->ntabs; i++) {
+		if (layout_find(s->tabs[i].root, id))
+			return i;
+	}
+	for (int i = 0; i < s->nfloats; i++) {
+		if (s->floats[i].pane == id) {
+			*fl = &s->floats[i];
+			return -1;
+		}
+	}
+	return -2;
+}
+
+int
+ses_tab_add(struct session *s, const char *name, uint16_t pane)
+{
+	int at = s->ntabs ? s->active + 1 : 0;
+	struct tab *t;
+
+	if (s->ntabs >= SES_TABS_MAX)
+		return -1;
+	memmove(&s->tabs[at + 1], &s->tabs[at],
+		(size_t)(s->ntabs - at) * sizeof s->tabs[0]);
+	s->ntabs++;
+	t = &s->tabs[at];
+	memset(t, 0, sizeof *t);
+	snprintf(t->name, sizeof t->name, "%s", name ? name : "");
+	t->root = layout_new_pane(pane);
+	t->focus = pane;
+	return at;
+}
+
+static void
+tab_drop(struct session *s, int i)
+{
+	layout_free(s->tabs[i].root);
+	memmove(&s->tabs[i], &s->tabs[i + 1],
+		(size_t)(s->ntabs - i - 1) * sizeof s->tabs[0]);
+	s->ntabs--;
+	if (s->active > i || s->active >= s->ntabs)
+		s->active = s->active > 0 ? s->active - 1 : 0;
+}
+
 void
 ses_session_remove_pane(struct session *s, uint16_t id)
 {
-	for (int i = 0; i < s->npanes; i++) {
-		if (s->panes[i] != id)
-			continue;
-		memmove(&s->panes[i], &s->panes[i + 1],
-			(size_t)(s->npanes - i - 1) * sizeof s->panes[0]);
-		s->npanes--;
-		if (s->focus >= s->npanes)
-			s->focus = s->npanes ? s->npanes - 1 : 0;
+	struct sfloat *fl;
+	int i = ses_session_locate(s, id, &fl);
+
+	if (i >= 0) {
+		struct tab *t = &s->tabs[i];
+		struct lnode *leaf = layout_find(t->root, id);
+		struct lnode *sib = NULL;
+
+		if (leaf && leaf->parent)
+			sib = leaf->parent->a == leaf ? leaf->parent->b
+						      : leaf->parent->a;
+		t->root = layout_remove(t->root, id);
+		if (t->zoomed == id)
+			t->zoomed = 0;
+		if (!t->root) {
+			tab_drop(s, i);
+			return;
+		}
+		if (t->focus == id) {
+			/* Focus goes where the space went: the sibling's
+			 * first pane. */
+			while (sib && sib->kind != LAYOUT_PANE)
+				sib = sib->a;
+			t->focus = sib ? sib->pane : 0;
+		}
 		return;
 	}
+	if (fl) {
+		if (s->float_focus == id)
+			s->float_focus = 0;
+		*fl = s->floats[--s->nfloats];
+	}
+}
+
+int
+ses_session_pane_count(const struct session *s)
+{
+	int n = s->nfloats;
+
+	for (int i = 0; i < s->ntabs; i++)
+		n += layout_count(s->tabs[i].root);
+	return n;
+}
+
+uint16_t
+ses_session_focus(const struct session *s)
+{
+	if (s->float_focus)
+		return s->float_focus;
+	if (s->ntabs == 0)
+		return 0;
+	return s->tabs[s->active].focus;
+}
+
+bool
+ses_pane_visible(const struct session *s, uint16_t id)
+{
+	const struct tab *t;
+
+	for (int i = 0; i < s->nfloats; i++) {
+		if (s->floats[i].pane == id)
+			return s->floats[i].visible;
+	}
+	if (s->ntabs == 0)
+		return false;
+	t = &s->tabs[s->active];
+	if (t->zoomed)
+		return t->zoomed == id;
+	return layout_find(t->root, id) != NULL;
+}
+
+int
+ses_session_panes(const struct session *s, uint16_t *out, int max)
+{
+	struct lrect r[256];
+	int n = 0;
+
+	for (int i = 0; i < s->ntabs; i++) {
+		int k = layout_rects(s->tabs[i].root, r, 256);
+
+		for (int j = 0; j < k && n < max; j++)
+			out[n++] = r[j].pane;
+	}
+	for (int i = 0; i < s->nfloats && n < max; i++)
+		out[n++] = s->floats[i].pane;
+	return n;
 }
 
 struct peer *
@@ -158,25 +283,47 @@ ses_session_attached(struct ses *ses, struct session *s)
 }
 
 static void
-resize_pane(struct pane *p, uint16_t cols, uint16_t rows)
+resize_pane(struct ses *ses, uint16_t id, int cols, int rows)
 {
-	struct msg_resize m = { cols, rows };
+	struct pane *p = ses_pane_by_id(ses, id);
+	struct msg_resize m;
 	struct wbuf b;
 
-	if (p->cols == cols && p->rows == rows)
+	if (cols < 1)
+		cols = 1;
+	if (rows < 1)
+		rows = 1;
+	if (!p || (p->cols == cols && p->rows == rows))
 		return;
-	p->cols = cols;
-	p->rows = rows;
+	p->cols = (uint16_t)cols;
+	p->rows = (uint16_t)rows;
+	m.cols = p->cols;
+	m.rows = p->rows;
 	wbuf_init(&b);
 	msg_resize_encode(&b, p->id, &m);
 	ses_pod_send(p, &b);
 	wbuf_free(&b);
 }
 
+/* Floats are centred at 80 % × 80 % of the session unless configured. */
+static void
+float_rect(const struct session *s, struct sfloat *f)
+{
+	f->w = s->cols * 8 / 10;
+	f->h = s->rows * 8 / 10;
+	if (f->w < 3)
+		f->w = s->cols;
+	if (f->h < 3)
+		f->h = s->rows;
+	f->x = (s->cols - f->w) / 2;
+	f->y = (s->rows - f->h) / 2;
+}
+
 void
 ses_session_relayout(struct ses *ses, struct session *s)
 {
 	uint16_t cols = 0, rows = 0;
+	struct lrect r[256];
 
 	for (struct peer *c = ses->clients; c; c = c->next) {
 		if (c->attached != s->id)
@@ -190,46 +337,98 @@ ses_session_relayout(struct ses *ses, struct session *s)
 		s->cols = cols;
 		s->rows = rows;
 	}
-	/* One tab, the focused pane fills it; splits and tabs build on this
-	 * rectangle logic. */
-	for (int i = 0; i < s->npanes; i++) {
-		struct pane *p = ses_pane_by_id(ses, s->panes[i]);
+	/* Every tab is laid out, shown or not, so that every program knows
+	 * its real size. */
+	for (int i = 0; i < s->ntabs; i++) {
+		struct tab *t = &s->tabs[i];
+		int n;
 
-		if (p)
-			resize_pane(p, s->cols, s->rows);
+		layout_compute(t->root, 0, 0, s->cols, s->rows);
+		n = layout_rects(t->root, r, 256);
+		for (int k = 0; k < n; k++) {
+			if (r[k].pane == t->zoomed)
+				resize_pane(ses, r[k].pane, s->cols, s->rows);
+			else
+				resize_pane(ses, r[k].pane, r[k].w, r[k].h);
+		}
+	}
+	/* A float's frame takes a cell on each side. */
+	for (int i = 0; i < s->nfloats; i++) {
+		struct sfloat *f = &s->floats[i];
+
+		float_rect(s, f);
+		resize_pane(ses, f->pane, f->w - 2, f->h - 2);
 	}
 	ses_send_layout(ses, s, NULL);
+}
+
+static void
+layout_pane_from(struct ses *ses, struct layout_pane *lp, uint16_t id, int x,
+		 int y, int w, int h, uint8_t flags)
+{
+	struct pane *p = ses_pane_by_id(ses, id);
+
+	lp->id = id;
+	lp->x = (uint16_t)x;
+	lp->y = (uint16_t)y;
+	lp->w = (uint16_t)w;
+	lp->h = (uint16_t)h;
+	lp->flags = flags;
+	lp->title = p && p->have_info ? p->info.title : "";
+	lp->info = p && p->have_info ? p->info.profile : "";
 }
 
 void
 ses_send_layout(struct ses *ses, struct session *s, struct peer *only)
 {
-	struct layout_pane lp[1];
-	char *tabs[2] = { "1", NULL };
+	struct layout_pane lp[256 + SES_FLOATS_MAX];
+	char *tabs[SES_TABS_MAX + 1];
+	struct lrect r[256];
 	struct msg_layout m;
-	struct pane *p = s->npanes ? ses_pane_by_id(ses, s->panes[s->focus])
-				   : NULL;
+	uint16_t focus = ses_session_focus(s);
 	struct wbuf b;
+	int n = 0;
 
 	memset(&m, 0, sizeof m);
 	m.session = s->name;
 	m.cols = s->cols;
 	m.rows = s->rows;
-	m.active_tab = 0;
-	m.tabs.n = 1;
+	m.active_tab = (uint16_t)s->active;
+	for (int i = 0; i < s->ntabs; i++)
+		tabs[i] = s->tabs[i].name;
+	tabs[s->ntabs] = NULL;
+	m.tabs.n = (uint32_t)s->ntabs;
 	m.tabs.v = tabs;
-	if (p) {
-		lp[0].id = p->id;
-		lp[0].x = 0;
-		lp[0].y = 0;
-		lp[0].w = s->cols;
-		lp[0].h = s->rows;
-		lp[0].flags = LAYOUT_FOCUSED;
-		lp[0].title = p->have_info ? p->info.title : "";
-		lp[0].info = p->have_info ? p->info.profile : "";
-		m.npanes = 1;
-		m.panes = lp;
+	if (s->ntabs) {
+		struct tab *t = &s->tabs[s->active];
+		int k = layout_rects(t->root, r, 256);
+
+		for (int i = 0; i < k; i++) {
+			uint8_t fl = r[i].pane == focus ? LAYOUT_FOCUSED : 0;
+
+			if (t->zoomed && r[i].pane != t->zoomed)
+				continue;
+			if (t->zoomed)
+				layout_pane_from(ses, &lp[n++], r[i].pane, 0, 0,
+						 s->cols, s->rows,
+						 fl | LAYOUT_ZOOMED);
+			else
+				layout_pane_from(ses, &lp[n++], r[i].pane, r[i].x,
+						 r[i].y, r[i].w, r[i].h, fl);
+		}
 	}
+	for (int i = 0; i < s->nfloats; i++) {
+		struct sfloat *f = &s->floats[i];
+
+		if (!f->visible)
+			continue;
+		/* The rectangle is the frame's; the pane is inside it. */
+		layout_pane_from(ses, &lp[n++], f->pane, f->x, f->y, f->w, f->h,
+				 LAYOUT_FLOAT |
+					 (f->pane == focus ? LAYOUT_FOCUSED : 0));
+	}
+	m.npanes = (uint16_t)n;
+	m.panes = lp;
 	m.status = "";
 	wbuf_init(&b);
 	msg_layout_encode(&b, &m);
@@ -319,14 +518,16 @@ ses_target(struct ses *ses, const char *target, char *err, size_t errsz)
 		return NULL;
 	}
 	if (!colon) {
-		if (!s->npanes) {
+		if (!ses_session_focus(s)) {
 			snprintf(err, errsz, "session \"%s\" has no panes", s->name);
 			return NULL;
 		}
-		return ses_pane_by_id(ses, s->panes[s->focus]);
+		return ses_pane_by_id(ses, ses_session_focus(s));
 	}
-	for (int i = 0; i < s->npanes; i++) {
-		if (s->panes[i] == id)
+	{
+		struct sfloat *fl;
+
+		if (ses_session_locate(s, (uint16_t)id, &fl) != -2)
 			return ses_pane_by_id(ses, (uint16_t)id);
 	}
 	snprintf(err, errsz, "session \"%s\" has no pane %llu", s->name, id);

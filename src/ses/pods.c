@@ -84,6 +84,17 @@ pod_conn_new(struct ses *ses, struct pane *p)
 	return c;
 }
 
+/* The user's shell: $SHELL of the session's client, else /bin/sh. */
+static const char *
+session_shell(const struct session *s)
+{
+	for (uint32_t i = 0; i < s->env.n; i++) {
+		if (strncmp(s->env.v[i], "SHELL=", 6) == 0 && s->env.v[i][6] == '/')
+			return s->env.v[i] + 6;
+	}
+	return "/bin/sh";
+}
+
 static void
 say_hello(struct ses *ses, struct pane *p)
 {
@@ -101,13 +112,15 @@ say_hello(struct ses *ses, struct pane *p)
  * which processes belong together. */
 static char **
 pod_argv(struct ses *ses, struct pane *p, const struct session *s,
-	 const struct msg_session_new *m, const struct isolation *iso,
-	 char **shell_argv, bool login)
+	 const struct pane_spawn *sp, const struct isolation *iso)
 {
-	size_t n = m->argv.n ? m->argv.n : 1;
-	char **v = xcalloc(n + 24 + ISO_ARGV_MAX, sizeof *v);
+	size_t n = 0;
+	char **v;
 	int i = 0;
 
+	for (char **a = sp->argv; a && *a; a++)
+		n++;
+	v = xcalloc(n + 24 + ISO_ARGV_MAX, sizeof *v);
 	v[i++] = xstrdup("hexe");
 	v[i++] = xstrdup("pod");
 	v[i++] = xstrdup("--instance");
@@ -118,17 +131,17 @@ pod_argv(struct ses *ses, struct pane *p, const struct session *s,
 	v[i++] = xasprintf("--cols=%u", p->cols);
 	v[i++] = xasprintf("--rows=%u", p->rows);
 	v[i++] = xstrdup("--fd=3");
-	if (m->cwd && *m->cwd)
-		v[i++] = xasprintf("--cwd=%s", m->cwd);
-	if (login)
+	if (sp->cwd && *sp->cwd)
+		v[i++] = xasprintf("--cwd=%s", sp->cwd);
+	if (!n)
 		v[i++] = xstrdup("--login");
 	isolation_to_argv(iso, v, &i);
 	v[i++] = xstrdup("--");
-	if (m->argv.n) {
-		for (uint32_t k = 0; k < m->argv.n; k++)
-			v[i++] = xstrdup(m->argv.v[k]);
+	if (n) {
+		for (size_t k = 0; k < n; k++)
+			v[i++] = xstrdup(sp->argv[k]);
 	} else {
-		v[i++] = xstrdup(shell_argv[0]);
+		v[i++] = xstrdup(session_shell(s));
 	}
 	v[i] = NULL;
 	return v;
@@ -140,27 +153,6 @@ free_v(char **v)
 	for (char **p = v; p && *p; p++)
 		free(*p);
 	free(v);
-}
-
-/* The user's shell: $SHELL of the client, else /bin/sh. */
-static const char *
-client_shell(const struct msg_session_new *m)
-{
-	for (uint32_t i = 0; i < m->env.n; i++) {
-		if (strncmp(m->env.v[i], "SHELL=", 6) == 0 && m->env.v[i][6] == '/')
-			return m->env.v[i] + 6;
-	}
-	return "/bin/sh";
-}
-
-static char **
-pod_env(const struct msg_session_new *m)
-{
-	char **v = xcalloc(m->env.n + 1, sizeof *v);
-
-	for (uint32_t i = 0; i < m->env.n; i++)
-		v[i] = xstrdup(m->env.v[i]);
-	return v;
 }
 
 /* Runs in the forked child: become a detached pod. Never returns. */
@@ -201,47 +193,46 @@ pod_exec(struct ses *ses, int sock, char **argv, char **envp)
 	_exit(127);
 }
 
-/* The pane's isolation: the environment of the client that asks for the
- * pane beats the config, which beats the built-in defaults. */
+/* The pane's isolation: the environment of the client that created the
+ * session beats the config, which beats the built-in defaults. */
 static int
-resolve_isolation(struct ses *ses, const struct msg_session_new *m,
+resolve_isolation(struct ses *ses, const struct session *s,
 		  struct isolation *iso, char *err, size_t errsz)
 {
 	(void)ses;
 	isolation_defaults(iso);
 	/* Until the sandbox profiles land, panes start unconfined. */
 	iso->profile = PROFILE_NONE;
-	if (isolation_apply_env(iso, m->env.v, err, errsz) < 0)
+	if (isolation_apply_env(iso, s->env.v, err, errsz) < 0)
 		return -1;
 	return isolation_check(iso, err, errsz);
 }
 
 int
 ses_pod_spawn(struct ses *ses, struct pane *p, const struct session *s,
-	      const struct msg_session_new *m, char *err, size_t errsz)
+	      const struct pane_spawn *sp, char *err, size_t errsz)
 {
-	char *shell_argv[2] = { (char *)client_shell(m), NULL };
-	char **argv, **envp;
+	char **argv;
 	int sv[2], status;
 	struct isolation iso;
 	pid_t pid;
 	struct conn *c;
 
-	if (resolve_isolation(ses, m, &iso, err, errsz) < 0)
+	if (sp->iso)
+		iso = *sp->iso;
+	else if (resolve_isolation(ses, s, &iso, err, errsz) < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		snprintf(err, errsz, "socketpair: %s", strerror(errno));
 		return -1;
 	}
-	argv = pod_argv(ses, p, s, m, &iso, shell_argv, m->argv.n == 0);
-	envp = pod_env(m);
+	argv = pod_argv(ses, p, s, sp, &iso);
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		pod_exec(ses, sv[1], argv, envp);
+		pod_exec(ses, sv[1], argv, s->env.v);
 	}
 	free_v(argv);
-	free_v(envp);
 	close(sv[1]);
 	if (pid < 0) {
 		snprintf(err, errsz, "fork: %s", strerror(errno));
@@ -332,11 +323,15 @@ on_pod_info(struct ses *ses, struct pane *p, const struct frame *f)
 				ses_pod_kill(ses, p);
 				return;
 			}
+			struct sfloat *fl;
+
 			p->session = s->id;
 			p->cols = m.cols;
 			p->rows = m.rows;
-			if (s->npanes < (int)ARRAY_SIZE(s->panes))
-				s->panes[s->npanes++] = p->id;
+			/* The state file says where it was; a pane it does not
+			 * know gets a tab of its own. */
+			if (ses_session_locate(s, p->id, &fl) == -2)
+				ses_tab_add(s, "", p->id);
 			log_info(&ses->log, "re-adopted pane %u of session %s "
 				 "(pod pid %u)", p->id, s->name, m.pod_pid);
 			ses_state_save(ses);
@@ -462,7 +457,7 @@ ses_pane_gone(struct ses *ses, struct pane *p, const char *why)
 	}
 	if (s) {
 		ses_session_remove_pane(s, p->id);
-		if (s->npanes == 0)
+		if (ses_session_pane_count(s) == 0)
 			ses_session_ended(ses, s, "exited");
 		else
 			ses_send_layout(ses, s, NULL);

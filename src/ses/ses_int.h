@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/proto.h"
+#include "ses/layout.h"
 
 #define SES_NAME_MAX 64
 #define SES_UPDATE_BACKLOG (2u << 20)
@@ -47,15 +48,42 @@ struct pane {
 	struct pane *next;
 };
 
+#define SES_TABS_MAX 64
+#define SES_FLOATS_MAX 64
+#define SES_TAB_NAME_MAX 63
+
+struct tab {
+	char name[SES_TAB_NAME_MAX + 1];
+	struct lnode *root;
+	uint16_t focus;  /* pane id */
+	uint16_t zoomed; /* pane id, 0 when not zoomed */
+};
+
+/* One instance of a configured float: per session, or per session and
+ * directory when the float is per_cwd. */
+struct sfloat {
+	char key[8];
+	char cwd[512];
+	uint16_t pane;
+	bool visible;
+	int x, y, w, h; /* where it is drawn, from the session size */
+};
+
 struct session {
 	uint32_t id;
 	char name[SES_NAME_MAX + 1];
 	uint64_t created;
 	uint64_t last_used; /* for "attach to the most recent" */
 	uint16_t cols, rows;
-	uint16_t panes[64]; /* pane ids, in order; panes[focus] is focused */
-	int npanes;
-	int focus;
+	struct tab tabs[SES_TABS_MAX];
+	int ntabs;
+	int active;
+	struct sfloat floats[SES_FLOATS_MAX];
+	int nfloats;
+	uint16_t float_focus; /* the visible float with focus, 0: the tab's */
+	/* What new panes of the session start with. */
+	struct strv env;
+	char cwd[1024];
 	struct session *next;
 };
 
@@ -107,7 +135,22 @@ void ses_session_free(struct ses *ses, struct session *s);
 struct pane *ses_pane_by_id(struct ses *ses, uint16_t id);
 struct pane *ses_pane_new(struct ses *ses, struct session *s, uint16_t id);
 void ses_pane_free(struct ses *ses, struct pane *p);
+/* Where a pane sits in its session: a tab index (and *fl NULL), or -1 and
+ * *fl the float; -2 when it is not in the session. */
+int ses_session_locate(struct session *s, uint16_t id, struct sfloat **fl);
+/* Add a tab whose only pane is `pane`, after the active one; returns its
+ * index or -1 when full. */
+int ses_tab_add(struct session *s, const char *name, uint16_t pane);
+/* Take a pane out of its tab or float; an emptied tab goes away. */
 void ses_session_remove_pane(struct session *s, uint16_t id);
+int ses_session_pane_count(const struct session *s);
+/* The pane input goes to. */
+uint16_t ses_session_focus(const struct session *s);
+/* Shown to an attached client: in the active tab (and the zoomed one when
+ * the tab is zoomed) or a visible float. */
+bool ses_pane_visible(const struct session *s, uint16_t id);
+/* Every pane id of the session (tabs in order, then floats). */
+int ses_session_panes(const struct session *s, uint16_t *out, int max);
 struct peer *ses_client_by_id(struct ses *ses, uint32_t id);
 /* Session size from its attached clients; resize panes; send LAYOUT. */
 void ses_session_relayout(struct ses *ses, struct session *s);
@@ -120,8 +163,19 @@ int ses_valid_session_name(const char *name, char *err, size_t errsz);
 void ses_unique_name(struct ses *ses, char *out, size_t n);
 
 /* pods.c */
+struct isolation;
+
+/* What a new pane runs: argv NULL runs the user's shell (from the session's
+ * environment) as a login shell; iso NULL resolves the session's
+ * environment over the config. */
+struct pane_spawn {
+	char **argv;
+	const char *cwd;
+	const struct isolation *iso;
+};
+
 int ses_pod_spawn(struct ses *ses, struct pane *p, const struct session *s,
-		  const struct msg_session_new *m, char *err, size_t errsz);
+		  const struct pane_spawn *sp, char *err, size_t errsz);
 void ses_pod_send(struct pane *p, struct wbuf *b);
 void ses_pod_request(struct ses *ses, struct pane *p, uint32_t client,
 		     uint8_t kind, struct wbuf *b);
@@ -140,6 +194,7 @@ void ses_session_ended(struct ses *ses, struct session *s, const char *why);
 void ses_kill_progress(struct ses *ses);
 void ses_gather_step(struct ses *ses, uint32_t client);
 void ses_client_drained(struct conn *conn);
+void ses_request_snapshots(struct ses *ses, struct session *s);
 void ses_forward_update(struct ses *ses, struct pane *p,
 			const struct frame *f);
 
