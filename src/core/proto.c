@@ -558,6 +558,42 @@ msg_name_free(struct msg_name *m)
 	m->name = NULL;
 }
 
+void
+msg_action_encode(struct wbuf *b, const struct msg_action *m)
+{
+	size_t s = frame_begin(b, MSG_ACTION, 0);
+
+	wbuf_str(b, m->target);
+	wbuf_str(b, m->name);
+	wbuf_str(b, m->arg);
+	frame_end(b, s);
+}
+
+int
+msg_action_decode(const struct frame *f, struct msg_action *m)
+{
+	struct rbuf r;
+
+	memset(m, 0, sizeof *m);
+	rd_init(&r, f);
+	m->target = rbuf_strdup(&r);
+	m->name = rbuf_strdup(&r);
+	m->arg = rbuf_strdup(&r);
+	if (rd_done(&r) == 0)
+		return 0;
+	msg_action_free(m);
+	return -1;
+}
+
+void
+msg_action_free(struct msg_action *m)
+{
+	free(m->target);
+	free(m->name);
+	free(m->arg);
+	m->target = m->name = m->arg = NULL;
+}
+
 /* ---- scrollback, search ---- */
 
 void
@@ -978,6 +1014,7 @@ msg_type_name(uint16_t type)
 	case MSG_SCROLLBACK_ROWS: return "SCROLLBACK_ROWS";
 	case MSG_SEARCH: return "SEARCH";
 	case MSG_SEARCH_RESULT: return "SEARCH_RESULT";
+	case MSG_ACTION: return "ACTION";
 	case MSG_SESSION_INFO: return "SESSION_INFO";
 	case MSG_LAYOUT: return "LAYOUT";
 	case MSG_PANE_UPDATE: return "PANE_UPDATE";

@@ -57,6 +57,7 @@ enum msg_type {
 	MSG_SCROLLBACK_ROWS, /* reply, pane in header */
 	MSG_SEARCH,          /* pane in header (also ses → pod) */
 	MSG_SEARCH_RESULT,   /* reply, pane in header */
+	MSG_ACTION,          /* a keymap action, by name */
 
 	/* ses → mux */
 	MSG_SESSION_INFO = 48,
@@ -204,6 +205,12 @@ enum search_flags {
 	SEARCH_ICASE = 2,
 };
 
+struct msg_action {
+	char *target; /* "" from an attached mux: its own session */
+	char *name;   /* "split.vertical", "float.toggle", ... */
+	char *arg;    /* "" when the action takes none */
+};
+
 struct msg_search {
 	char *pattern;
 	int32_t from; /* line to start at: history lines then screen rows */
@@ -297,6 +304,7 @@ void msg_scrollback_read_encode(struct wbuf *b, uint16_t pane,
 				const struct msg_scrollback_read *m);
 void msg_scrollback_rows_encode(struct wbuf *b, uint16_t pane,
 				const struct msg_scrollback_rows *m);
+void msg_action_encode(struct wbuf *b, const struct msg_action *m);
 void msg_search_encode(struct wbuf *b, uint16_t pane,
 		       const struct msg_search *m);
 void msg_search_result_encode(struct wbuf *b, uint16_t pane,
@@ -326,6 +334,7 @@ int msg_scrollback_read_decode(const struct frame *f,
 			       struct msg_scrollback_read *m);
 int msg_scrollback_rows_decode(const struct frame *f,
 			       struct msg_scrollback_rows *m);
+int msg_action_decode(const struct frame *f, struct msg_action *m);
 int msg_search_decode(const struct frame *f, struct msg_search *m);
 int msg_search_result_decode(const struct frame *f,
 			     struct msg_search_result *m);
@@ -346,6 +355,7 @@ void msg_send_free(struct msg_send *m);
 void msg_capture_free(struct msg_capture *m);
 void msg_name_free(struct msg_name *m);
 void msg_scrollback_rows_free(struct msg_scrollback_rows *m);
+void msg_action_free(struct msg_action *m);
 void msg_search_free(struct msg_search *m);
 void msg_session_info_free(struct msg_session_info *m);
 void msg_layout_free(struct msg_layout *m);

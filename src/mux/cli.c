@@ -368,3 +368,34 @@ cli_ses_kill(int argc, char **argv)
 	client_close(&c.cl);
 	return rc;
 }
+
+int
+cli_mux_action(int argc, char **argv)
+{
+	static const char *usage = "hexe mux action -t SESSION[:PANE] NAME [ARG]";
+	struct msg_action m = { NULL, NULL, "" };
+	struct wbuf b;
+	struct frame f;
+	struct cli c;
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "+t:")) != -1) {
+		if (ch != 't')
+			return usage_error(usage);
+		m.target = optarg;
+	}
+	if (!m.target || optind >= argc || argc - optind > 2)
+		return usage_error(usage);
+	m.name = argv[optind];
+	if (argc - optind == 2)
+		m.arg = argv[optind + 1];
+	if (cli_connect(&c, ROLE_CLI))
+		return 1;
+	wbuf_init(&b);
+	msg_action_encode(&b, &m);
+	rc = cli_ask(&c, &b, MSG_OK, &f);
+	wbuf_free(&b);
+	client_close(&c.cl);
+	return rc;
+}

@@ -11,6 +11,7 @@ int cli_mux_new(int argc, char **argv);
 int cli_mux_attach(int argc, char **argv);
 int cli_mux_send(int argc, char **argv);
 int cli_mux_capture(int argc, char **argv);
+int cli_mux_action(int argc, char **argv);
 int cli_ses_list(int argc, char **argv);
 int cli_ses_kill(int argc, char **argv);
 int cli_ses_stop(int argc, char **argv);

@@ -92,6 +92,20 @@ ses_request_snapshots(struct ses *ses, struct session *s)
 	}
 }
 
+void
+ses_pane_snapshot(struct ses *ses, uint16_t id)
+{
+	struct pane *p = ses_pane_by_id(ses, id);
+	struct wbuf b;
+
+	if (!p)
+		return;
+	wbuf_init(&b);
+	msg_empty_encode(&b, MSG_SNAPSHOT, p->id);
+	ses_pod_send(p, &b);
+	wbuf_free(&b);
+}
+
 /* ---- screen updates ---- */
 
 void
@@ -410,6 +424,68 @@ on_pane_request(struct ses *ses, struct peer *c, const struct frame *f)
 	wbuf_free(&b);
 }
 
+/* An action from a mux (its session) or from `hexe mux action -t`. The
+ * CLI gets OK or the error; a mux gets errors only. */
+static void
+on_action(struct ses *ses, struct peer *c, const struct frame *f)
+{
+	struct msg_action m;
+	struct session *s = NULL;
+	char err[512] = "";
+
+	if (msg_action_decode(f, &m) < 0) {
+		conn_close(c->conn, "malformed ACTION");
+		return;
+	}
+	if (*m.target) {
+		struct pane *p = ses_target(ses, m.target, err, sizeof err);
+
+		s = p ? ses_session_by_id(ses, p->session) : NULL;
+	} else if (!(s = ses_session_by_id(ses, c->attached))) {
+		snprintf(err, sizeof err, "not attached to a session");
+	}
+	if (s && !ses_action_known(m.name))
+		snprintf(err, sizeof err, "unknown action \"%s\"", m.name);
+	if (!s || *err) {
+		ses_client_error(c, 0, -EINVAL, "%s", err);
+		goto out;
+	}
+	if (ses_action_needs_cwd(m.name) && ses_session_focus(s)) {
+		struct pane *p = ses_pane_by_id(ses, ses_session_focus(s));
+		struct wbuf b;
+
+		if (p && p->ready) {
+			/* Ask the pod for the cwd; the action runs on the
+			 * answer (pods.c). */
+			wbuf_init(&b);
+			msg_empty_encode(&b, MSG_POD_INFO, p->id);
+			ses_pod_request_action(ses, p, c->id, s->id, m.name, m.arg,
+					       &b);
+			wbuf_free(&b);
+			goto out;
+		}
+	}
+	ses_action_finish(ses, c->id, s, m.name, m.arg, s->cwd);
+out:
+	msg_action_free(&m);
+}
+
+void
+ses_action_finish(struct ses *ses, uint32_t client, struct session *s,
+		  const char *name, const char *arg, const char *cwd)
+{
+	struct peer *c = ses_client_by_id(ses, client);
+	char err[512] = "";
+
+	if (ses_action_run(ses, s, name, arg, cwd, err, sizeof err) < 0) {
+		if (c)
+			ses_client_error(c, 0, -EINVAL, "%s", err);
+		return;
+	}
+	if (c && c->role == ROLE_CLI)
+		send_ok(c);
+}
+
 static void
 on_session_list(struct ses *ses, struct peer *c)
 {
@@ -623,6 +699,7 @@ ses_client_on_frame(struct conn *conn, const struct frame *f)
 	case MSG_SESSION_KILL: on_session_kill(ses, c, f); break;
 	case MSG_SERVER_STOP: on_server_stop(ses, c); break;
 	case MSG_POD_LIST: on_pod_list(ses, c); break;
+	case MSG_ACTION: on_action(ses, c, f); break;
 	default:
 		log_warn(&ses->log, "client %u sent %s; dropping it", c->id,
 			 msg_type_name(f->type));

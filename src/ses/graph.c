@@ -305,20 +305,6 @@ resize_pane(struct ses *ses, uint16_t id, int cols, int rows)
 	wbuf_free(&b);
 }
 
-/* Floats are centred at 80 % × 80 % of the session unless configured. */
-static void
-float_rect(const struct session *s, struct sfloat *f)
-{
-	f->w = s->cols * 8 / 10;
-	f->h = s->rows * 8 / 10;
-	if (f->w < 3)
-		f->w = s->cols;
-	if (f->h < 3)
-		f->h = s->rows;
-	f->x = (s->cols - f->w) / 2;
-	f->y = (s->rows - f->h) / 2;
-}
-
 void
 ses_session_relayout(struct ses *ses, struct session *s)
 {
@@ -356,7 +342,7 @@ ses_session_relayout(struct ses *ses, struct session *s)
 	for (int i = 0; i < s->nfloats; i++) {
 		struct sfloat *f = &s->floats[i];
 
-		float_rect(s, f);
+		ses_float_place(ses, s, f);
 		resize_pane(ses, f->pane, f->w - 2, f->h - 2);
 	}
 	ses_send_layout(ses, s, NULL);

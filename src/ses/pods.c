@@ -41,7 +41,7 @@ ses_pod_request(struct ses *ses, struct pane *p, uint32_t client, uint8_t kind,
 		struct peer *c = ses_client_by_id(ses, client);
 
 		wbuf_reset(b);
-		if (c && kind == PEND_REPLY)
+		if (c && (kind == PEND_REPLY || kind == PEND_ACTION))
 			ses_client_error(c, p->id, -EPIPE, "pane %u is gone", p->id);
 		if (c && kind == PEND_INFO)
 			ses_gather_step(ses, client);
@@ -56,6 +56,22 @@ ses_pod_request(struct ses *ses, struct pane *p, uint32_t client, uint8_t kind,
 		p->pend_head = q;
 	p->pend_tail = q;
 	conn_send(p->pod, b);
+}
+
+void
+ses_pod_request_action(struct ses *ses, struct pane *p, uint32_t client,
+		       uint32_t session, const char *action, const char *arg,
+		       struct wbuf *b)
+{
+	struct pending *q;
+
+	ses_pod_request(ses, p, client, PEND_ACTION, b);
+	q = p->pend_tail;
+	if (!q || q->kind != PEND_ACTION || q->client != client)
+		return; /* the pod was gone; the request was refused */
+	q->session = session;
+	snprintf(q->action, sizeof q->action, "%s", action);
+	snprintf(q->arg, sizeof q->arg, "%s", arg);
 }
 
 static struct pending *
@@ -310,6 +326,15 @@ on_pod_info(struct ses *ses, struct pane *p, const struct frame *f)
 		q = pend_pop(p);
 		ses_gather_step(ses, q->client);
 		free(q);
+	} else if (p->pend_head && p->pend_head->kind == PEND_ACTION) {
+		struct session *s;
+
+		q = pend_pop(p);
+		s = ses_session_by_id(ses, q->session);
+		if (s)
+			ses_action_finish(ses, q->client, s, q->action, q->arg,
+					  *p->info.cwd ? p->info.cwd : s->cwd);
+		free(q);
 	}
 	if (!p->ready) {
 		p->ready = true;
@@ -429,7 +454,7 @@ fail_pending(struct ses *ses, struct pane *p)
 	while ((q = pend_pop(p))) {
 		struct peer *c = ses_client_by_id(ses, q->client);
 
-		if (c && q->kind == PEND_REPLY)
+		if (c && (q->kind == PEND_REPLY || q->kind == PEND_ACTION))
 			ses_client_error(c, p->id, -EPIPE, "pane %u ended", p->id);
 		if (q->kind == PEND_INFO)
 			ses_gather_step(ses, q->client);

@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/proto.h"
+#include "pod/isolation.h"
 #include "ses/layout.h"
 
 #define SES_NAME_MAX 64
@@ -25,11 +26,16 @@
 enum pending_kind {
 	PEND_REPLY,     /* forward the pod's reply to the client */
 	PEND_INFO,      /* a POD_INFO for a `pod list` being gathered */
+	PEND_ACTION,    /* a POD_INFO an action waits for (its cwd) */
 };
 
 struct pending {
 	uint32_t client;
 	uint8_t kind;
+	/* PEND_ACTION: what to run once the pane's cwd is known */
+	uint32_t session;
+	char action[32];
+	char arg[128];
 	struct pending *next;
 };
 
@@ -67,6 +73,20 @@ struct sfloat {
 	uint16_t pane;
 	bool visible;
 	int x, y, w, h; /* where it is drawn, from the session size */
+};
+
+/* A float as configured (hexe.ses.layout.define{ floats = ... }). */
+struct float_def {
+	char key[8];
+	char title[64];
+	char command[1024];
+	bool per_cwd;
+	bool sticky;
+	bool exclusive;
+	int width, height; /* percent of the session, 0: 80 */
+	int x, y;          /* percent, -1: centred */
+	bool has_iso;
+	struct isolation *iso;
 };
 
 struct session {
@@ -119,6 +139,8 @@ struct ses {
 	struct pane *panes;
 	struct peer *clients;
 	struct unadoptable *unadoptable;
+	struct float_def *float_defs;
+	int nfloat_defs;
 	uint32_t next_session_id;
 	uint32_t next_client_id;
 	uint16_t next_pane_id;
@@ -180,6 +202,11 @@ void ses_pod_send(struct pane *p, struct wbuf *b);
 void ses_pod_request(struct ses *ses, struct pane *p, uint32_t client,
 		     uint8_t kind, struct wbuf *b);
 void ses_pod_kill(struct ses *ses, struct pane *p);
+/* Ask the pod for its POD_INFO; when it comes, run the action with the
+ * pane's cwd (ses_action_finish). */
+void ses_pod_request_action(struct ses *ses, struct pane *p, uint32_t client,
+			    uint32_t session, const char *action,
+			    const char *arg, struct wbuf *b);
 void ses_adopt_all(struct ses *ses);
 void ses_pane_gone(struct ses *ses, struct pane *p, const char *why);
 
@@ -190,13 +217,31 @@ void ses_client_error(struct peer *c, uint16_t pane, int code,
 void ses_client_on_frame(struct conn *conn, const struct frame *f);
 void ses_client_closed(struct conn *conn);
 void ses_pane_ready(struct ses *ses, struct pane *p);
+void ses_action_finish(struct ses *ses, uint32_t client, struct session *s,
+		       const char *name, const char *arg, const char *cwd);
 void ses_session_ended(struct ses *ses, struct session *s, const char *why);
 void ses_kill_progress(struct ses *ses);
 void ses_gather_step(struct ses *ses, uint32_t client);
 void ses_client_drained(struct conn *conn);
 void ses_request_snapshots(struct ses *ses, struct session *s);
+void ses_pane_snapshot(struct ses *ses, uint16_t id);
 void ses_forward_update(struct ses *ses, struct pane *p,
 			const struct frame *f);
+
+/* actions.c */
+bool ses_action_known(const char *name);
+bool ses_action_needs_cwd(const char *name);
+void ses_action_list(struct wbuf *out);
+int ses_action_run(struct ses *ses, struct session *s, const char *name,
+		   const char *arg, const char *cwd, char *err, size_t errsz);
+
+/* floats.c */
+int ses_float_toggle(struct ses *ses, struct session *s, const char *key,
+		     const char *cwd, char *err, size_t errsz);
+const struct float_def *ses_float_def(struct ses *ses, const char *key);
+/* Where a float is drawn for the session's size (frame included). */
+void ses_float_place(const struct ses *ses, const struct session *s,
+		     struct sfloat *f);
 
 /* state.c */
 void ses_state_save(struct ses *ses);

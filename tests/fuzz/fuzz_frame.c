@@ -166,6 +166,17 @@ check_search_result(const struct frame *f, struct wbuf *b)
 }
 
 static void
+check_action(const struct frame *f, struct wbuf *b)
+{
+	struct msg_action m;
+
+	if (msg_action_decode(f, &m) == 0) {
+		msg_action_encode(b, &m);
+		msg_action_free(&m);
+	}
+}
+
+static void
 check_session_info(const struct frame *f, struct wbuf *b)
 {
 	struct msg_session_info m;
@@ -247,6 +258,7 @@ checker_for(uint16_t type)
 	case MSG_SCROLLBACK_ROWS: return check_scrollback_rows;
 	case MSG_SEARCH: return check_search;
 	case MSG_SEARCH_RESULT: return check_search_result;
+	case MSG_ACTION: return check_action;
 	case MSG_SESSION_INFO: return check_session_info;
 	case MSG_LAYOUT: return check_layout;
 	case MSG_PANE_EXITED:

@@ -141,6 +141,9 @@ one_of_each(const char *dir)
 	SAVE("search", msg_search_encode(&b, 1, &(struct msg_search){
 						       "err(or)?", -1,
 						       SEARCH_BACKWARD }));
+	SAVE("action", msg_action_encode(&b, &(struct msg_action){
+						       "work:2", "float.toggle",
+						       "1" }));
 	SAVE("search_result",
 	     msg_search_result_encode(
 		     &b, 1, &(struct msg_search_result){ 1, 42, 7, 5 }));

@@ -570,6 +570,32 @@ test_search(void **state)
 }
 
 static void
+test_action(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(STRS); i++) {
+		struct msg_action in = { (char *)STRS[i], (char *)"tab.goto",
+					 (char *)STRS[i] },
+				  out;
+		struct wbuf b;
+		struct got g;
+
+		wbuf_init(&b);
+		msg_action_encode(&b, &in);
+		got_frame(&b, MSG_ACTION, 0, &g);
+		assert_int_equal(msg_action_decode(&g.f, &out), 0);
+		assert_string_equal(out.target, in.target);
+		assert_string_equal(out.name, in.name);
+		assert_string_equal(out.arg, in.arg);
+		msg_action_free(&out);
+		got_free(&g);
+		wbuf_free(&b);
+	}
+}
+
+static void
 test_search_result(void **state)
 {
 	struct msg_search_result in = { .found = 1, .line = -5, .col = 0xfffe,
@@ -855,6 +881,7 @@ DECODE_AND_FREE(name)
 DECODE_ONLY(scrollback_read)
 DECODE_AND_FREE(scrollback_rows)
 DECODE_AND_FREE(search)
+DECODE_AND_FREE(action)
 DECODE_ONLY(search_result)
 DECODE_AND_FREE(session_info)
 DECODE_AND_FREE(layout)
@@ -1000,6 +1027,14 @@ enc_exit_status(struct wbuf *b)
 }
 
 static void
+enc_action(struct wbuf *b)
+{
+	msg_action_encode(b, &(struct msg_action){ (char *)"work:3",
+						   (char *)"float.toggle",
+						   (char *)UNI });
+}
+
+static void
 enc_detached(struct wbuf *b)
 {
 	msg_detached_encode(b, &(struct msg_detached){ (char *)UNI });
@@ -1029,7 +1064,7 @@ static const struct codec CODECS[] = {
 	CODEC(name), CODEC(scrollback_read), CODEC(scrollback_rows),
 	CODEC(search), CODEC(search_result), CODEC(session_info),
 	CODEC(layout), CODEC(exit_status), CODEC(detached),
-	CODEC(pod_info), CODEC(empty),
+	CODEC(pod_info), CODEC(empty), CODEC(action),
 };
 
 static int
@@ -1573,6 +1608,7 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_raw_payload),
 		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_action),
 		cmocka_unit_test(test_trailing_byte),
 		cmocka_unit_test(test_nul_in_string),
 		cmocka_unit_test(test_hostile_strv_count),
