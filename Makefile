@@ -25,7 +25,10 @@ SAN ?=
 CFLAGS += $(SAN)
 LDFLAGS += $(SAN)
 
-SRCS := $(shell find src -name '*.c' | sort)
+# EXCLUDE: source paths left out of the build (a directory prefix works),
+# e.g. while a module is being written next to a working tree.
+EXCLUDE ?=
+SRCS := $(filter-out $(addsuffix %,$(EXCLUDE)),$(shell find src -name '*.c' | sort))
 LIB_SRCS := $(filter-out src/hexe.c,$(SRCS))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

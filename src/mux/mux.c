@@ -1,5 +1,6 @@
 /*
- * mux — the attached client.
+ * mux — the attached client: its loop, its connection to ses, and its life
+ * from attach to detach.
  *
  * Everything runs on one libuv loop: terminal input, the ses connection,
  * output to the terminal. Output is written without blocking; a frame is
@@ -10,98 +11,18 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <uv.h>
 
-#include "core/conn.h"
-#include "core/grid.h"
-#include "core/log.h"
-#include "core/update.h"
 #include "core/util.h"
-#include "mux/keys.h"
-#include "mux/tty.h"
-#include "render/render.h"
-#include "render/term.h"
+#include "mux/mux_int.h"
 
-#define MUX_MAX_PANES 64
 #define MUX_ESC_TIMEOUT_MS 25
-#define MUX_QUERY_TIMEOUT_MS 100
-#define MUX_STATUS_ROWS 1
-
-enum mux_action {
-	ACT_NONE = 0,
-	ACT_DETACH,
-	ACT_REDRAW,
-};
-
-struct binding {
-	const char *chord;
-	enum mux_action action;
-};
-
-/* The default keymap: Ctrl+Alt chords take only rarely used readline
- * commands (docs/keys.md lists them). */
-static const struct binding default_bindings[] = {
-	{ "ctrl+alt+d", ACT_DETACH },
-	{ "ctrl+alt+l", ACT_REDRAW },
-};
-
-struct mux_pane {
-	uint16_t id;
-	struct grid *g;
-	struct pane_state st;
-	bool have;
-};
-
-struct mux {
-	uv_loop_t *loop;
-	const struct paths *paths;
-	struct hlog log;
-	struct tty tty;
-	struct term_caps *caps;
-	struct render *r;
-	int cols, rows;
-
-	uv_poll_t in_poll;
-	uv_poll_t out_poll;
-	bool out_polling;
-	struct wbuf out;
-
-	struct conn ses;
-	bool ses_open;
-	struct input_decoder dec;
-	uv_timer_t esc_timer;
-	uv_timer_t query_timer;
-	uv_timer_t clock_timer;
-	uv_idle_t redraw_idle;
-	bool redraw_wanted;
-	bool querying;
-	bool kitty;
-	bool in_paste;
-
-	struct key_chord chords[sizeof default_bindings / sizeof default_bindings[0]];
-
-	struct msg_layout layout;
-	bool have_layout;
-	struct mux_pane panes[MUX_MAX_PANES];
-	int npanes;
-	uint32_t bells_seen[MUX_MAX_PANES];
-
-	uv_signal_t sig_winch, sig_hup, sig_term;
-	const struct mux_start *start;
-	char session[80];
-	char exit_msg[200];
-	int exit_status;
-	bool quitting;
-};
-
-static void mux_quit(struct mux *m, const char *msg, int status);
-static void mux_schedule_redraw(struct mux *m);
-static void query_done(struct mux *m);
+#define MUX_STATUS_MSG_MS 5000
 
 /* ---- terminal output ---- */
 
@@ -139,17 +60,15 @@ mux_write_out(struct mux *m)
 static void
 out_poll_cb(uv_poll_t *h, int status, int events)
 {
-	struct mux *m = h->data;
-
 	(void)status;
 	(void)events;
-	mux_write_out(m);
+	mux_write_out(h->data);
 }
 
 /* ---- panes ---- */
 
-static struct mux_pane *
-pane_find(struct mux *m, uint16_t id)
+struct mux_pane *
+mux_pane_find(struct mux *m, uint16_t id)
 {
 	for (int i = 0; i < m->npanes; i++) {
 		if (m->panes[i].id == id)
@@ -161,18 +80,19 @@ pane_find(struct mux *m, uint16_t id)
 static struct mux_pane *
 pane_get(struct mux *m, uint16_t id)
 {
-	struct mux_pane *p = pane_find(m, id);
+	struct mux_pane *p = mux_pane_find(m, id);
 
 	if (p || m->npanes >= MUX_MAX_PANES)
 		return p;
 	p = &m->panes[m->npanes++];
-	memset(p, 0, sizeof *p);
+	memset(p, 0, sizeof p[0]);
 	p->id = id;
 	p->g = grid_new(80, 24, 0);
 	return p;
 }
 
-/* Drop copies of panes the layout no longer shows. */
+/* Drop copies of panes the layout no longer shows: they get a full
+ * snapshot when they come back into view. */
 static void
 panes_prune(struct mux *m)
 {
@@ -186,12 +106,13 @@ panes_prune(struct mux *m)
 			continue;
 		}
 		grid_free(m->panes[i].g);
+		scrollview_free(&m->panes[i].sv);
 		m->panes[i] = m->panes[--m->npanes];
 	}
 }
 
-static struct layout_pane *
-focused_layout_pane(struct mux *m)
+struct layout_pane *
+mux_focused_layout(struct mux *m)
 {
 	for (int i = 0; m->have_layout && i < m->layout.npanes; i++) {
 		if (m->layout.panes[i].flags & LAYOUT_FOCUSED)
@@ -200,71 +121,42 @@ focused_layout_pane(struct mux *m)
 	return NULL;
 }
 
+struct mux_pane *
+mux_focused_pane(struct mux *m)
+{
+	struct layout_pane *fl = mux_focused_layout(m);
+
+	return fl ? mux_pane_find(m, fl->id) : NULL;
+}
+
+int
+mux_area_rows(const struct mux *m)
+{
+	int rows = m->rows - (m->status_on ? 1 : 0);
+
+	return rows > 0 ? rows : 1;
+}
+
+int
+mux_area_top(const struct mux *m)
+{
+	return m->status_on && m->status_top ? 1 : 0;
+}
+
+void
+mux_status_message(struct mux *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->status_msg, sizeof m->status_msg, fmt, ap);
+	va_end(ap);
+	m->status_msg_until = now_ms() + MUX_STATUS_MSG_MS;
+	log_info(&m->log, "status: %s", m->status_msg);
+	mux_schedule_redraw(m);
+}
+
 /* ---- drawing ---- */
-
-static void
-draw_status(struct mux *m, const struct mux_pane *fp)
-{
-	struct cell fill = cell_blank(COLOR_INDEX(2));
-	char left[400], right[64];
-	time_t now = time(NULL);
-	struct tm tm;
-	int y = m->rows - 1, used;
-
-	localtime_r(&now, &tm);
-	render_fill(m->r, 0, y, m->cols, 1, &fill);
-	snprintf(left, sizeof left, "[%s] %s", m->session,
-		 fp && fp->st.title[0] ? fp->st.title : "");
-	strftime(right, sizeof right, "%H:%M", &tm);
-	used = render_text(m->r, 0, y, left, COLOR_INDEX(0), COLOR_INDEX(2), 0,
-			   m->cols - 6);
-	(void)used;
-	if (m->cols > 6)
-		render_text(m->r, m->cols - 6, y, right, COLOR_INDEX(0),
-			    COLOR_INDEX(2), 0, 6);
-}
-
-static void
-mux_redraw(struct mux *m)
-{
-	struct layout_pane *fl = focused_layout_pane(m);
-	struct mux_pane *fp = fl ? pane_find(m, fl->id) : NULL;
-	struct cell dot = cell_blank(COLOR_DEFAULT);
-	int area_rows = m->rows - MUX_STATUS_ROWS;
-
-	m->redraw_wanted = false;
-	render_begin(m->r);
-	if (m->have_layout) {
-		/* A smaller session than this terminal (another client is
-		 * smaller): the rest is filled, as tmux does. */
-		dot.ch = 0xb7;
-		dot.fg = COLOR_INDEX(8);
-		if (m->layout.cols < m->cols)
-			render_fill(m->r, m->layout.cols, 0,
-				    m->cols - m->layout.cols, area_rows, &dot);
-		if (m->layout.rows < area_rows)
-			render_fill(m->r, 0, m->layout.rows, m->cols,
-				    area_rows - m->layout.rows, &dot);
-		for (int i = 0; i < m->layout.npanes; i++) {
-			struct layout_pane *lp = &m->layout.panes[i];
-			struct mux_pane *p = pane_find(m, lp->id);
-
-			if (p && p->have)
-				render_pane(m->r, p->g, lp->x, lp->y, lp->w, lp->h);
-		}
-	}
-	draw_status(m, fp);
-	if (fp && fp->have && fl)
-		render_cursor(m->r, fl->x + fp->st.cursor_x,
-			      fl->y + fp->st.cursor_y, fp->st.cursor_visible,
-			      fp->st.cursor_shape);
-	else
-		render_cursor(m->r, 0, 0, false, 0);
-	render_flush(m->r, &m->out);
-	if (fp && fp->have)
-		render_title(m->r, &m->out, fp->st.title);
-	mux_write_out(m);
-}
 
 static void
 redraw_idle_cb(uv_idle_t *h)
@@ -279,10 +171,12 @@ redraw_idle_cb(uv_idle_t *h)
 		m->redraw_wanted = true;
 		return;
 	}
-	mux_redraw(m);
+	m->redraw_wanted = false;
+	mux_draw(m);
+	mux_write_out(m);
 }
 
-static void
+void
 mux_schedule_redraw(struct mux *m)
 {
 	m->redraw_wanted = true;
@@ -315,7 +209,7 @@ on_layout(struct mux *m, const struct frame *f)
 static void
 on_update(struct mux *m, const struct frame *f)
 {
-	struct mux_pane *p = pane_find(m, f->pane);
+	struct mux_pane *p = mux_pane_find(m, f->pane);
 	uint32_t bells;
 
 	if (!p)
@@ -332,6 +226,41 @@ on_update(struct mux *m, const struct frame *f)
 }
 
 static void
+on_detached(struct mux *m, const struct frame *f)
+{
+	struct msg_detached d;
+	char msg[200];
+
+	if (msg_detached_decode(f, &d) < 0)
+		return;
+	if (strcmp(d.reason, "detached") == 0)
+		snprintf(msg, sizeof msg, "[detached (from session %s)]",
+			 m->session);
+	else
+		snprintf(msg, sizeof msg, "[%s]", d.reason);
+	msg_detached_free(&d);
+	mux_quit(m, msg, 0);
+}
+
+static void
+on_error(struct mux *m, const struct frame *f)
+{
+	struct msg_error e;
+
+	if (msg_error_decode(f, &e) < 0)
+		return;
+	if (!m->have_layout) {
+		char msg[600];
+
+		snprintf(msg, sizeof msg, "hexe: %s", e.message);
+		mux_quit(m, msg, 1);
+	} else {
+		mux_status_message(m, "%s", e.message);
+	}
+	msg_error_free(&e);
+}
+
+static void
 ses_on_frame(struct conn *c, const struct frame *f)
 {
 	struct mux *m = c->data;
@@ -339,6 +268,7 @@ ses_on_frame(struct conn *c, const struct frame *f)
 	switch (f->type) {
 	case MSG_LAYOUT: on_layout(m, f); break;
 	case MSG_PANE_UPDATE: on_update(m, f); break;
+	case MSG_SCROLLBACK_ROWS: scrollview_on_rows(m, f); break;
 	case MSG_SESSION_INFO: {
 		struct msg_session_info si;
 
@@ -348,35 +278,8 @@ ses_on_frame(struct conn *c, const struct frame *f)
 		}
 		break;
 	}
-	case MSG_DETACHED: {
-		struct msg_detached d;
-		char msg[200];
-
-		if (msg_detached_decode(f, &d) < 0)
-			break;
-		if (strcmp(d.reason, "detached") == 0)
-			snprintf(msg, sizeof msg, "[detached (from session %s)]",
-				 m->session);
-		else
-			snprintf(msg, sizeof msg, "[%s]", d.reason);
-		msg_detached_free(&d);
-		mux_quit(m, msg, 0);
-		break;
-	}
-	case MSG_ERROR: {
-		struct msg_error e;
-		char msg[200];
-
-		if (msg_error_decode(f, &e) < 0)
-			break;
-		snprintf(msg, sizeof msg, "hexe: %s", e.message);
-		msg_error_free(&e);
-		if (!m->have_layout)
-			mux_quit(m, msg, 1);
-		else
-			log_warn(&m->log, "%s", msg);
-		break;
-	}
+	case MSG_DETACHED: on_detached(m, f); break;
+	case MSG_ERROR: on_error(m, f); break;
 	default:
 		break;
 	}
@@ -391,139 +294,48 @@ ses_closed(struct conn *c)
 	mux_quit(m, "[lost the hexe daemon; `hexe mux attach` reattaches]", 1);
 }
 
-static void
-ses_send(struct mux *m, struct wbuf *b)
+void
+mux_send(struct mux *m, struct wbuf *b)
 {
 	if (m->ses_open)
 		conn_send(&m->ses, b);
 	wbuf_reset(b);
 }
 
-static void
-send_input(struct mux *m, const char *p, size_t n)
+void
+mux_send_input(struct mux *m, uint16_t pane, const char *p, size_t n)
 {
-	struct layout_pane *fl = focused_layout_pane(m);
 	struct wbuf b;
 
-	if (!fl || n == 0)
+	if (n == 0)
 		return;
 	wbuf_init(&b);
-	frame_put(&b, MSG_INPUT, fl->id, p, n);
-	ses_send(m, &b);
+	frame_put(&b, MSG_INPUT, pane, p, n);
+	mux_send(m, &b);
 	wbuf_free(&b);
 }
 
-/* ---- input ---- */
-
-static void
-run_action(struct mux *m, enum mux_action a)
+void
+mux_send_action(struct mux *m, const char *name, const char *arg)
 {
+	struct msg_action a = { (char *)"", (char *)name,
+				(char *)(arg ? arg : "") };
 	struct wbuf b;
 
-	switch (a) {
-	case ACT_DETACH:
-		wbuf_init(&b);
-		msg_empty_encode(&b, MSG_DETACH, 0);
-		ses_send(m, &b);
-		wbuf_free(&b);
-		break;
-	case ACT_REDRAW:
-		render_invalidate(m->r);
-		mux_schedule_redraw(m);
-		break;
-	case ACT_NONE:
-		break;
-	}
+	wbuf_init(&b);
+	msg_action_encode(&b, &a);
+	mux_send(m, &b);
+	wbuf_free(&b);
 }
 
-static const struct mux_pane *
-focused_pane(struct mux *m)
-{
-	struct layout_pane *fl = focused_layout_pane(m);
-
-	return fl ? pane_find(m, fl->id) : NULL;
-}
-
-/* Answers to our start-up queries (kitty keyboard flags, DA1). */
-static bool
-handle_query_reply(struct mux *m, const struct input_event *ev)
-{
-	const char *r = ev->raw;
-	size_t n = ev->rawlen;
-
-	if (n < 4 || r[0] != '\x1b' || r[1] != '[' || r[2] != '?')
-		return false;
-	if (r[n - 1] == 'u') {
-		m->kitty = true;
-		return true;
-	}
-	if (r[n - 1] == 'c' && m->querying) {
-		/* DA1 comes after every other answer: the query is over. */
-		uv_timer_stop(&m->query_timer);
-		query_done(m);
-		return true;
-	}
-	return false;
-}
-
-static void
-on_event(const struct input_event *ev, void *arg)
-{
-	struct mux *m = arg;
-	const struct mux_pane *fp = focused_pane(m);
-	uint32_t modes = fp ? fp->st.modes : 0;
-	char buf[64];
-	size_t n;
-
-	switch (ev->type) {
-	case INPUT_PASTE_START:
-		m->in_paste = true;
-		if (modes & MODE_BRACKETED_PASTE)
-			send_input(m, "\x1b[200~", 6);
-		return;
-	case INPUT_PASTE_END:
-		m->in_paste = false;
-		if (modes & MODE_BRACKETED_PASTE)
-			send_input(m, "\x1b[201~", 6);
-		return;
-	case INPUT_RAW:
-		if (!m->in_paste && handle_query_reply(m, ev))
-			return;
-		send_input(m, ev->raw, ev->rawlen);
-		return;
-	case INPUT_FOCUS_IN:
-	case INPUT_FOCUS_OUT:
-		if (modes & MODE_FOCUS_EVENTS)
-			send_input(m, ev->raw, ev->rawlen);
-		return;
-	case INPUT_MOUSE:
-		if ((modes & (MODE_MOUSE_CLICK | MODE_MOUSE_DRAG |
-			      MODE_MOUSE_MOTION)) && (modes & MODE_MOUSE_SGR))
-			send_input(m, ev->raw, ev->rawlen);
-		return;
-	case INPUT_KEY:
-		break;
-	}
-	if (ev->release)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(default_bindings); i++) {
-		if (key_chord_match(&m->chords[i], ev)) {
-			run_action(m, default_bindings[i].action);
-			return;
-		}
-	}
-	if (key_event_encode(ev, modes & MODE_APP_CURSOR, buf, sizeof buf, &n) == 0)
-		send_input(m, buf, n);
-	else
-		send_input(m, ev->raw, ev->rawlen);
-}
+/* ---- input, size, signals, clock ---- */
 
 static void
 esc_timer_cb(uv_timer_t *t)
 {
 	struct mux *m = t->data;
 
-	input_decoder_timeout(&m->dec, on_event, m);
+	input_decoder_timeout(&m->dec, mux_on_input, m);
 }
 
 static void
@@ -547,12 +359,11 @@ in_poll_cb(uv_poll_t *h, int status, int events)
 		return;
 	}
 	uv_timer_stop(&m->esc_timer);
-	input_decoder_feed(&m->dec, buf, (size_t)n, on_event, m);
+	input_decoder_feed(&m->dec, buf, (size_t)n, mux_on_input, m);
 	if (input_decoder_pending(&m->dec))
-		uv_timer_start(&m->esc_timer, esc_timer_cb, MUX_ESC_TIMEOUT_MS, 0);
+		uv_timer_start(&m->esc_timer, esc_timer_cb,
+			       (uint64_t)m->esc_timeout, 0);
 }
-
-/* ---- size, signals, clock ---- */
 
 static void
 send_size(struct mux *m)
@@ -561,10 +372,10 @@ send_size(struct mux *m)
 	struct wbuf b;
 
 	r.cols = (uint16_t)m->cols;
-	r.rows = (uint16_t)(m->rows > MUX_STATUS_ROWS ? m->rows - MUX_STATUS_ROWS : 1);
+	r.rows = (uint16_t)mux_area_rows(m);
 	wbuf_init(&b);
 	msg_resize_encode(&b, 0, &r);
-	ses_send(m, &b);
+	mux_send(m, &b);
 	wbuf_free(&b);
 }
 
@@ -583,11 +394,9 @@ winch_cb(uv_signal_t *s, int signum)
 static void
 quit_signal_cb(uv_signal_t *s, int signum)
 {
-	struct mux *m = s->data;
-
 	(void)signum;
 	/* Losing the terminal detaches; the session lives on. */
-	mux_quit(m, NULL, 0);
+	mux_quit(s->data, NULL, 0);
 }
 
 static void
@@ -596,11 +405,12 @@ clock_cb(uv_timer_t *t)
 	mux_schedule_redraw(t->data);
 }
 
-static void
-query_done(struct mux *m)
+void
+mux_query_done(struct mux *m)
 {
 	if (!m->querying)
 		return;
+	uv_timer_stop(&m->query_timer);
 	m->querying = false;
 	if (m->kitty) {
 		/* Disambiguated keys: Ctrl+Alt chords arrive unambiguous. */
@@ -610,9 +420,9 @@ query_done(struct mux *m)
 }
 
 static void
-query_done_cb(uv_timer_t *t)
+query_timer_cb(uv_timer_t *t)
 {
-	query_done(t->data);
+	mux_query_done(t->data);
 }
 
 /* Ask whether the terminal speaks the kitty keyboard protocol, with DA1
@@ -623,10 +433,10 @@ start_queries(struct mux *m)
 {
 	m->querying = true;
 	wbuf_put(&m->out, "\x1b[?u\x1b[c", 8);
-	uv_timer_start(&m->query_timer, query_done_cb, MUX_QUERY_TIMEOUT_MS, 0);
+	uv_timer_start(&m->query_timer, query_timer_cb, MUX_QUERY_TIMEOUT_MS, 0);
 }
 
-static void
+void
 mux_quit(struct mux *m, const char *msg, int status)
 {
 	if (m->quitting)
@@ -642,13 +452,12 @@ mux_quit(struct mux *m, const char *msg, int status)
 
 /* ---- start ---- */
 
-static int
+static void
 send_start(struct mux *m, const struct mux_start *st)
 {
 	extern char **environ;
 	struct wbuf b;
 	char cwd[4096];
-	int rows = m->rows > MUX_STATUS_ROWS ? m->rows - MUX_STATUS_ROWS : 1;
 
 	wbuf_init(&b);
 	if (st->create) {
@@ -662,7 +471,7 @@ send_start(struct mux *m, const struct mux_start *st)
 		memset(&n, 0, sizeof n);
 		n.name = (char *)(st->name ? st->name : "");
 		n.cols = (uint16_t)m->cols;
-		n.rows = (uint16_t)rows;
+		n.rows = (uint16_t)mux_area_rows(m);
 		n.flags = SESSION_NEW_ATTACH;
 		n.cwd = getcwd(cwd, sizeof cwd) ? cwd : (char *)"";
 		n.argv.n = (uint32_t)argc;
@@ -676,13 +485,23 @@ send_start(struct mux *m, const struct mux_start *st)
 
 		a.name = (char *)(st->name ? st->name : "");
 		a.cols = (uint16_t)m->cols;
-		a.rows = (uint16_t)rows;
+		a.rows = (uint16_t)mux_area_rows(m);
 		a.term = (char *)(term ? term : "");
 		msg_attach_encode(&b, &a);
 	}
 	conn_send(&m->ses, &b);
 	wbuf_free(&b);
-	return 0;
+}
+
+static void
+mux_options(struct mux *m)
+{
+	m->status_on = true;
+	m->status_top = false;
+	m->mouse = true;
+	m->esc_timeout = MUX_ESC_TIMEOUT_MS;
+	keymap_init(&m->km);
+	keymap_add_defaults(&m->km, NULL, 0);
 }
 
 static int
@@ -695,12 +514,12 @@ mux_setup(struct mux *m, struct client *cl, char *err, size_t errsz)
 		return -1;
 	m->caps = term_caps_new(m->tty.out, term ? term : "xterm-256color",
 				getenv("COLORTERM"), err, errsz);
-	if (!m->caps)
-		return -1;
+	if (err[0])
+		log_warn(&m->log, "terminal: %s", err);
 	tty_size(&m->tty, &m->cols, &m->rows);
 	m->r = render_new(m->caps, m->cols, m->rows);
-	for (size_t i = 0; i < ARRAY_SIZE(default_bindings); i++)
-		key_chord_parse(default_bindings[i].chord, &m->chords[i], NULL, 0);
+	m->view = grid_new(80, 24, 0);
+	mux_options(m);
 	input_decoder_init(&m->dec);
 	wbuf_init(&m->out);
 
@@ -736,8 +555,8 @@ mux_init_handles(struct mux *m)
 	m->query_timer.data = m;
 	uv_timer_init(m->loop, &m->clock_timer);
 	m->clock_timer.data = m;
-	uv_timer_start(&m->clock_timer, clock_cb, 1000 * (60 - time(NULL) % 60),
-		       60000);
+	uv_timer_start(&m->clock_timer, clock_cb,
+		       (uint64_t)(1000 * (60 - time(NULL) % 60)), 60000);
 	uv_idle_init(m->loop, &m->redraw_idle);
 	m->redraw_idle.data = m;
 	uv_signal_init(m->loop, &m->sig_winch);
@@ -770,10 +589,15 @@ mux_teardown(struct mux *m)
 		conn_close_loop(m->loop);
 		uv_loop_close(m->loop);
 	}
-	for (int i = 0; i < m->npanes; i++)
+	for (int i = 0; i < m->npanes; i++) {
 		grid_free(m->panes[i].g);
+		scrollview_free(&m->panes[i].sv);
+	}
+	if (m->view)
+		grid_free(m->view);
 	if (m->have_layout)
 		msg_layout_free(&m->layout);
+	keymap_free(&m->km);
 	if (m->r)
 		render_free(m->r);
 	if (m->caps)
@@ -786,7 +610,7 @@ int
 mux_run(const struct paths *p, struct client *cl, const struct mux_start *st)
 {
 	struct mux m;
-	char err[512], logpath[700];
+	char err[512] = "", logpath[700];
 
 	memset(&m, 0, sizeof m);
 	m.paths = p;
@@ -803,7 +627,7 @@ mux_run(const struct paths *p, struct client *cl, const struct mux_start *st)
 	signal(SIGPIPE, SIG_IGN);
 	tty_raw(&m.tty);
 	mux_init_handles(&m);
-	render_enter(m.r, &m.out, false, false);
+	render_enter(m.r, &m.out, m.mouse, false);
 	start_queries(&m);
 	mux_write_out(&m);
 	send_start(&m, st);

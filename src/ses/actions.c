@@ -284,12 +284,64 @@ act_tab_close(struct ses *ses, struct session *s, const char *arg,
 	return 0;
 }
 
+static int
+act_pane_focus(struct ses *ses, struct session *s, const char *arg,
+	       const char *cwd, char *err, size_t errsz)
+{
+	unsigned long long id;
+	struct sfloat *fl;
+	int t;
+
+	(void)ses, (void)cwd;
+	if (!arg || !parse_uint(arg, 65535, &id) ||
+	    (t = ses_session_locate(s, (uint16_t)id, &fl)) == -2) {
+		snprintf(err, errsz, "pane.focus: no pane \"%s\" in this session",
+			 arg ? arg : "");
+		return -1;
+	}
+	if (fl) {
+		fl->visible = true;
+		s->float_focus = fl->pane;
+		return 0;
+	}
+	s->active = t;
+	s->tabs[t].focus = (uint16_t)id;
+	s->float_focus = 0;
+	return 0;
+}
+
+/* "X Y X2 Y2": the border through cell (X, Y) of the active tab moves to
+ * column X2 (a vertical border) or row Y2 (a horizontal one). */
+static int
+act_border_drag(struct ses *ses, struct session *s, const char *arg,
+		const char *cwd, char *err, size_t errsz)
+{
+	struct tab *t = active_tab(s);
+	struct lnode *n;
+	int x, y, x2, y2;
+
+	(void)ses, (void)cwd;
+	if (!arg || sscanf(arg, "%d %d %d %d", &x, &y, &x2, &y2) != 4) {
+		snprintf(err, errsz, "border.drag: expected \"X Y X2 Y2\"");
+		return -1;
+	}
+	if (!t || t->zoomed)
+		return 0;
+	layout_compute(t->root, 0, 0, s->cols, s->rows);
+	if ((n = layout_border_at(t->root, x, y)))
+		layout_set_border(n, n->kind == LAYOUT_SPLIT_V ? x2 : y2);
+	return 0;
+}
+
 static const struct ses_action actions[] = {
 	{ "split.vertical", act_split_v, true,
 	  "split the focused pane side by side; the new pane on the right" },
 	{ "split.horizontal", act_split_h, true,
 	  "split the focused pane top/bottom; the new pane below" },
 	{ "pane.close", act_close, false, "close the focused pane" },
+	{ "pane.focus", act_pane_focus, false, "focus pane ID (mouse clicks)" },
+	{ "border.drag", act_border_drag, false,
+	  "move the border at \"X Y\" to \"X2 Y2\" (mouse drags)" },
 	{ "focus.left", act_focus_left, false, "focus the pane to the left" },
 	{ "focus.down", act_focus_down, false, "focus the pane below" },
 	{ "focus.up", act_focus_up, false, "focus the pane above" },

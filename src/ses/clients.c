@@ -106,6 +106,8 @@ ses_pane_snapshot(struct ses *ses, uint16_t id)
 	wbuf_free(&b);
 }
 
+static void release_held(struct peer *c);
+
 /* ---- screen updates ---- */
 
 void
@@ -346,7 +348,10 @@ attached_pane(struct ses *ses, struct peer *c, uint16_t id)
 static void
 on_input(struct ses *ses, struct peer *c, const struct frame *f)
 {
-	struct pane *p = attached_pane(ses, c, f->pane);
+	struct session *s = ses_session_by_id(ses, c->attached);
+	struct pane *p = attached_pane(ses, c,
+				       f->pane || !s ? f->pane
+						     : ses_session_focus(s));
 	struct wbuf b;
 
 	if (!p)
@@ -462,6 +467,7 @@ on_action(struct ses *ses, struct peer *c, const struct frame *f)
 			ses_pod_request_action(ses, p, c->id, s->id, m.name, m.arg,
 					       &b);
 			wbuf_free(&b);
+			c->busy = true;
 			goto out;
 		}
 	}
@@ -480,10 +486,21 @@ ses_action_finish(struct ses *ses, uint32_t client, struct session *s,
 	if (ses_action_run(ses, s, name, arg, cwd, err, sizeof err) < 0) {
 		if (c)
 			ses_client_error(c, 0, -EINVAL, "%s", err);
-		return;
-	}
-	if (c && c->role == ROLE_CLI)
+	} else if (c && c->role == ROLE_CLI) {
 		send_ok(c);
+	}
+	if (c)
+		ses_client_unbusy(ses, c);
+}
+
+void
+ses_client_unbusy(struct ses *ses, struct peer *c)
+{
+	(void)ses;
+	if (!c->busy)
+		return;
+	c->busy = false;
+	release_held(c);
 }
 
 static void
@@ -674,11 +691,47 @@ on_hello(struct ses *ses, struct peer *c, const struct frame *f)
 	wbuf_free(&b);
 }
 
+static void client_frame(struct peer *c, const struct frame *f);
+
+/* Run what waited behind a finished action, until one waits again. */
+static void
+release_held(struct peer *c)
+{
+	struct frame_reader fr;
+	struct frame f;
+	const char *why;
+
+	if (!c->held.len)
+		return;
+	frame_reader_init(&fr, FRAME_MAX);
+	frame_reader_push(&fr, c->held.data, c->held.len);
+	wbuf_reset(&c->held);
+	while (frame_reader_next(&fr, &f, &why) > 0) {
+		if (c->busy || c->conn->closing)
+			frame_put(&c->held, f.type, f.pane, f.payload, f.len);
+		else
+			client_frame(c, &f);
+	}
+	frame_reader_free(&fr);
+}
+
 void
 ses_client_on_frame(struct conn *conn, const struct frame *f)
 {
 	struct peer *c = conn->data;
+
+	if (c->busy) {
+		frame_put(&c->held, f->type, f->pane, f->payload, f->len);
+		return;
+	}
+	client_frame(c, f);
+}
+
+static void
+client_frame(struct peer *c, const struct frame *f)
+{
 	struct ses *ses = c->ses;
+	struct conn *conn = c->conn;
 
 	if (!c->hello && f->type != MSG_HELLO) {
 		conn_close(conn, "request before HELLO");
@@ -722,6 +775,7 @@ ses_client_closed(struct conn *conn)
 	}
 	if (s)
 		ses_session_relayout(ses, s);
+	wbuf_free(&c->held);
 	free(conn);
 	free(c);
 }

@@ -454,7 +454,18 @@ fail_pending(struct ses *ses, struct pane *p)
 	while ((q = pend_pop(p))) {
 		struct peer *c = ses_client_by_id(ses, q->client);
 
-		if (c && (q->kind == PEND_REPLY || q->kind == PEND_ACTION))
+		if (q->kind == PEND_ACTION) {
+			/* The action still runs, from the session's
+			 * directory; it also releases the client. */
+			struct session *s = ses_session_by_id(ses, q->session);
+
+			if (s)
+				ses_action_finish(ses, q->client, s, q->action,
+						  q->arg, s->cwd);
+			else if (c)
+				ses_client_unbusy(ses, c);
+		}
+		if (c && q->kind == PEND_REPLY)
 			ses_client_error(c, p->id, -EPIPE, "pane %u ended", p->id);
 		if (q->kind == PEND_INFO)
 			ses_gather_step(ses, q->client);
@@ -485,7 +496,7 @@ ses_pane_gone(struct ses *ses, struct pane *p, const char *why)
 		if (ses_session_pane_count(s) == 0)
 			ses_session_ended(ses, s, "exited");
 		else
-			ses_send_layout(ses, s, NULL);
+			ses_session_relayout(ses, s);
 	}
 	ses_pane_free(ses, p);
 	ses_state_save(ses);

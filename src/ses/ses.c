@@ -155,8 +155,9 @@ ses_main(int argc, char **argv)
 	log_info(&ses.log, "ses starting for instance %s", ses.paths.instance);
 
 	ses.restoring = true;
-	ses_adopt_all(&ses);
 	ses_state_load(&ses);
+	ses_adopt_all(&ses);
+	ses_state_prune(&ses);
 	ses.restoring = false;
 	ses_state_save(&ses);
 

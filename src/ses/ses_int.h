@@ -119,6 +119,10 @@ struct peer {
 	int gather;        /* POD_INFO answers still expected */
 	int kill_wait;     /* pods still to end before the OK */
 	bool stop_after;   /* `ses stop`: exit once kill_wait is 0 */
+	/* While an action waits for a pod's answer, the client's later
+	 * actions and input wait here, so that they happen in order. */
+	bool busy;
+	struct wbuf held;
 	struct peer *next;
 };
 
@@ -217,6 +221,7 @@ void ses_client_error(struct peer *c, uint16_t pane, int code,
 void ses_client_on_frame(struct conn *conn, const struct frame *f);
 void ses_client_closed(struct conn *conn);
 void ses_pane_ready(struct ses *ses, struct pane *p);
+void ses_client_unbusy(struct ses *ses, struct peer *c);
 void ses_action_finish(struct ses *ses, uint32_t client, struct session *s,
 		       const char *name, const char *arg, const char *cwd);
 void ses_session_ended(struct ses *ses, struct session *s, const char *why);
@@ -248,5 +253,6 @@ void ses_state_save(struct ses *ses);
 /* Session order and times from the state file, applied to sessions that
  * adoption re-created. */
 void ses_state_load(struct ses *ses);
+void ses_state_prune(struct ses *ses);
 
 #endif
