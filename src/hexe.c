@@ -36,8 +36,9 @@ static const struct command commands[] = {
 	  "type keys into a pane; key names (Enter, C-c, M-x, Up...) are keys, "
 	  "other words literal text" },
 	{ "mux", "capture", cli_mux_capture,
-	  "hexe mux capture -t NAME[:PANE] [-S LINES]",
-	  "print a pane's screen (with LINES of scrollback before it)" },
+	  "hexe mux capture -t NAME[:PANE] [-S LINES] [--screen]",
+	  "print a pane's screen (with LINES of scrollback before it), or with "
+	  "--screen the whole screen an attached client shows" },
 	{ "mux", "action", cli_mux_action,
 	  "hexe mux action -t SESSION[:PANE] NAME [ARG]",
 	  "run a keymap action (split.vertical, tab.new, float.toggle 1, ...)" },

@@ -176,6 +176,7 @@ struct msg_send {
 
 enum capture_flags {
 	CAPTURE_ESCAPES = 1, /* keep colours as SGR sequences (reserved) */
+	CAPTURE_SCREEN = 2,  /* the composed screen of an attached mux */
 };
 
 struct msg_capture {

@@ -247,7 +247,8 @@ cli_mux_send(int argc, char **argv)
 int
 cli_mux_capture(int argc, char **argv)
 {
-	static const char *usage = "hexe mux capture -t NAME[:PANE] [-S LINES]";
+	static const char *usage =
+		"hexe mux capture -t NAME[:PANE] [-S LINES] [--screen]";
 	struct msg_capture m = { NULL, 0, 0 };
 	unsigned long long lines = 0;
 	struct wbuf b;
@@ -255,10 +256,16 @@ cli_mux_capture(int argc, char **argv)
 	struct cli c;
 	int ch, rc;
 
+	static const struct option longopts[] = {
+		{ "screen", no_argument, NULL, 'A' },
+		{ NULL, 0, NULL, 0 },
+	};
+
 	optind = 1;
-	while ((ch = getopt(argc, argv, "+t:S:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+t:S:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 't': m.target = optarg; break;
+		case 'A': m.flags |= CAPTURE_SCREEN; break;
 		case 'S':
 			/* tmux users write -S -100; both mean 100 lines. */
 			if (!parse_uint(optarg[0] == '-' ? optarg + 1 : optarg,

@@ -279,6 +279,19 @@ ses_on_frame(struct conn *c, const struct frame *f)
 		break;
 	}
 	case MSG_DETACHED: on_detached(m, f); break;
+	case MSG_CAPTURE: {
+		/* `hexe mux capture --screen`: what this mux shows. */
+		struct wbuf text, b;
+
+		wbuf_init(&text);
+		wbuf_init(&b);
+		render_dump(m->r, &text);
+		msg_text_encode(&b, 0, text.data ? text.data : "", text.len);
+		mux_send(m, &b);
+		wbuf_free(&b);
+		wbuf_free(&text);
+		break;
+	}
 	case MSG_ERROR: on_error(m, f); break;
 	default:
 		break;

@@ -1425,3 +1425,28 @@ render_bell(struct render *r, struct wbuf *out)
 {
 	put_str(out, r->caps->str[TC_BEL]);
 }
+
+void
+render_dump(struct render *r, struct wbuf *out)
+{
+	for (int y = 0; y < r->rows; y++) {
+		const struct cell *row = r->front + (size_t)y * (size_t)r->cols;
+		size_t start = out->len, keep = out->len;
+
+		for (int x = 0; x < r->cols; x++) {
+			const struct cell *c = &row[x];
+
+			if (c->width == 0)
+				continue; /* the right half of a wide character */
+			if (c->ch == 0 || c->ch == ' ') {
+				wbuf_put(out, " ", 1);
+				continue;
+			}
+			put_glyph(r, out, c);
+			keep = out->len;
+		}
+		/* Trailing blanks trimmed, as `capture` prints panes. */
+		out->len = keep > start ? keep : start;
+		wbuf_put(out, "\n", 1);
+	}
+}

@@ -58,6 +58,9 @@ void render_box(struct render *r, int x, int y, int w, int h, uint32_t fg,
  * outside the screen is hidden. */
 void render_cursor(struct render *r, int x, int y, bool visible, int shape);
 void render_flush(struct render *r, struct wbuf *out);
+/* The screen as last flushed, as text: one line per row, trailing blanks
+ * trimmed (`hexe mux capture --screen`). */
+void render_dump(struct render *r, struct wbuf *out);
 
 /* Enter the mux's screen: alternate screen, bracketed paste, focus
  * events, SGR mouse reporting if mouse, the kitty keyboard protocol

@@ -386,6 +386,67 @@ on_send(struct ses *ses, struct peer *c, const struct frame *f)
 	msg_send_free(&m);
 }
 
+/* The composed screen comes from an attached mux: ask the one attached
+ * most recently and pass its answer on. */
+static void
+capture_screen(struct ses *ses, struct peer *c, struct pane *p,
+	       const struct msg_capture *m)
+{
+	struct peer *mux = NULL;
+	struct msg_capture fwd = { (char *)"", 0, CAPTURE_SCREEN };
+	struct pending *q;
+	struct wbuf b;
+
+	for (struct peer *x = ses->clients; x; x = x->next) {
+		if (x->attached == p->session && x->role == ROLE_MUX)
+			mux = x;
+	}
+	(void)m;
+	if (!mux) {
+		struct session *s = ses_session_by_id(ses, p->session);
+
+		ses_client_error(c, 0, -ENOENT, "session \"%s\" is not attached: "
+				 "--screen needs a client drawing it",
+				 s ? s->name : "?");
+		return;
+	}
+	q = xcalloc(1, sizeof *q);
+	q->client = c->id;
+	q->kind = PEND_REPLY;
+	if (mux->pend_tail)
+		mux->pend_tail->next = q;
+	else
+		mux->pend_head = q;
+	mux->pend_tail = q;
+	wbuf_init(&b);
+	msg_capture_encode(&b, 0, &fwd);
+	ses_client_send(mux, &b);
+	wbuf_free(&b);
+}
+
+/* A mux answered a `capture --screen`. */
+static void
+on_mux_text(struct ses *ses, struct peer *c, const struct frame *f)
+{
+	struct pending *q = c->pend_head;
+	struct peer *to;
+	struct wbuf b;
+
+	if (!q)
+		return;
+	c->pend_head = q->next;
+	if (!c->pend_head)
+		c->pend_tail = NULL;
+	to = ses_client_by_id(ses, q->client);
+	free(q);
+	if (!to)
+		return;
+	wbuf_init(&b);
+	frame_put(&b, f->type, 0, f->payload, f->len);
+	ses_client_send(to, &b);
+	wbuf_free(&b);
+}
+
 static void
 on_capture(struct ses *ses, struct peer *c, const struct frame *f)
 {
@@ -397,7 +458,10 @@ on_capture(struct ses *ses, struct peer *c, const struct frame *f)
 		conn_close(c->conn, "malformed CAPTURE");
 		return;
 	}
-	if (!(p = ses_target(ses, m.target, err, sizeof err))) {
+	if ((p = ses_target(ses, m.target, err, sizeof err)) &&
+	    (m.flags & CAPTURE_SCREEN)) {
+		capture_screen(ses, c, p, &m);
+	} else if (!p) {
 		ses_client_error(c, 0, -ENOENT, "%s", err);
 	} else {
 		struct msg_capture fwd = { (char *)"", m.scrollback, m.flags };
@@ -753,6 +817,7 @@ client_frame(struct peer *c, const struct frame *f)
 	case MSG_SERVER_STOP: on_server_stop(ses, c); break;
 	case MSG_POD_LIST: on_pod_list(ses, c); break;
 	case MSG_ACTION: on_action(ses, c, f); break;
+	case MSG_TEXT: on_mux_text(ses, c, f); break;
 	default:
 		log_warn(&ses->log, "client %u sent %s; dropping it", c->id,
 			 msg_type_name(f->type));
@@ -775,6 +840,16 @@ ses_client_closed(struct conn *conn)
 	}
 	if (s)
 		ses_session_relayout(ses, s);
+	while (c->pend_head) {
+		struct pending *q = c->pend_head;
+		struct peer *to = ses_client_by_id(ses, q->client);
+
+		c->pend_head = q->next;
+		if (to)
+			ses_client_error(to, 0, -EPIPE, "the client drawing the "
+					 "session went away");
+		free(q);
+	}
 	wbuf_free(&c->held);
 	free(conn);
 	free(c);

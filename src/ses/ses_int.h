@@ -123,6 +123,8 @@ struct peer {
 	 * actions and input wait here, so that they happen in order. */
 	bool busy;
 	struct wbuf held;
+	/* a mux: `capture --screen` requests it is answering, in order */
+	struct pending *pend_head, *pend_tail;
 	struct peer *next;
 };
 

@@ -185,6 +185,29 @@ test_actions_from_cli() {
 	t_wait_for 5 sh -c '"$HEXE" ses list | grep -q "^cli 3 "'
 }
 
+test_capture_screen() {
+	cat >"$T_TMP/c.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux new -s cs
+	wait "\$ "
+	key C-M-v
+	type "echo right-side\r"
+	wait "right-side"
+	drain 300
+	screen $T_TMP/seen.txt
+	sh "$HEXE mux capture -t cs --screen > $T_TMP/captured.txt"
+	key C-M-d
+	expect-exit 0
+	EOT
+	ptyh "$T_TMP/c.ptyh"
+	diff "$T_TMP/seen.txt" "$T_TMP/captured.txt"
+	grep -q "right-side" "$T_TMP/captured.txt"
+	local err rc=0
+	err=$("$HEXE" mux capture -t cs --screen 2>&1) || rc=$?
+	t_assert_eq "$rc" 1 "detached"
+	t_assert_contains "$err" 'session "cs" is not attached' "message"
+}
+
+t_run "capture --screen is what the terminal shows" test_capture_screen
 t_run "split, geometric focus, close" test_split_focus_close
 t_run "zoom and back" test_zoom
 t_run "tabs, rename, next/prev, status bar" test_tabs_and_status_bar
