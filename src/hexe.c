@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lua/config.h"
 #include "mux/cli.h"
 #include "pod/pod.h"
 #include "ses/ses.h"
@@ -50,6 +51,11 @@ static const struct command commands[] = {
 	  "end a session and every pane in it" },
 	{ "ses", "stop", cli_ses_stop, "hexe ses stop",
 	  "end this instance's daemon and every pane (like tmux kill-server)" },
+	{ "config", NULL, config_check_main, "hexe config",
+	  "the Lua configuration: same as `hexe config check`" },
+	{ "config", "check", config_check_main, "hexe config check [FILE]",
+	  "load the config (default: the one hexe uses) and print every error "
+	  "(exit 1) or the resolved settings" },
 	{ "pod", NULL, pod_main, "hexe pod --instance NAME --id N ...",
 	  "run one pane's pod (started by the daemon)" },
 	{ "pod", "list", cli_pod_list, "hexe pod list",

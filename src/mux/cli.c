@@ -93,17 +93,14 @@ size_arg(const char *s, const char *what, uint16_t *out)
 	return 0;
 }
 
-static int
-new_detached(struct cli *c, const char *name, uint16_t cols, uint16_t rows,
-	     char **argv)
+void
+cli_encode_session_new(struct wbuf *b, const char *name, uint16_t cols,
+		       uint16_t rows, uint8_t flags, char **argv)
 {
 	extern char **environ;
 	struct msg_session_new n;
-	struct wbuf b;
-	struct frame f;
 	char cwd[4096];
 	size_t envc = 0, argc = 0;
-	int rc;
 
 	for (char **e = environ; *e; e++)
 		envc++;
@@ -113,13 +110,27 @@ new_detached(struct cli *c, const char *name, uint16_t cols, uint16_t rows,
 	n.name = (char *)(name ? name : "");
 	n.cols = cols;
 	n.rows = rows;
+	n.flags = flags;
+	/* The session starts where the command was typed, with its
+	 * environment: as if the shell had been started right here. */
 	n.cwd = getcwd(cwd, sizeof cwd) ? cwd : (char *)"";
 	n.argv.n = (uint32_t)argc;
 	n.argv.v = argv;
 	n.env.n = (uint32_t)envc;
 	n.env.v = environ;
+	msg_session_new_encode(b, &n);
+}
+
+static int
+new_detached(struct cli *c, const char *name, uint16_t cols, uint16_t rows,
+	     char **argv)
+{
+	struct wbuf b;
+	struct frame f;
+	int rc;
+
 	wbuf_init(&b);
-	msg_session_new_encode(&b, &n);
+	cli_encode_session_new(&b, name, cols, rows, 0, argv);
 	rc = cli_ask(c, &b, MSG_SESSION_INFO, &f);
 	wbuf_free(&b);
 	return rc;

@@ -6,6 +6,15 @@
 #ifndef HEXE_CLI_H
 #define HEXE_CLI_H
 
+#include <stdint.h>
+
+#include "core/buf.h"
+
+/* SESSION_NEW for a session started here: this process's environment and
+ * working directory, argv NULL for the user's shell. */
+void cli_encode_session_new(struct wbuf *b, const char *name, uint16_t cols,
+			    uint16_t rows, uint8_t flags, char **argv);
+
 int cli_mux_default(int argc, char **argv);
 int cli_mux_new(int argc, char **argv);
 int cli_mux_attach(int argc, char **argv);

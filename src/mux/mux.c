@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "mux/cli.h"
 #include "mux/mux_int.h"
 
 #define MUX_ESC_TIMEOUT_MS 25
@@ -468,30 +469,13 @@ mux_quit(struct mux *m, const char *msg, int status)
 static void
 send_start(struct mux *m, const struct mux_start *st)
 {
-	extern char **environ;
 	struct wbuf b;
-	char cwd[4096];
 
 	wbuf_init(&b);
 	if (st->create) {
-		struct msg_session_new n;
-		size_t envc = 0, argc = 0;
-
-		for (char **e = environ; *e; e++)
-			envc++;
-		for (char **a = st->argv; a && *a; a++)
-			argc++;
-		memset(&n, 0, sizeof n);
-		n.name = (char *)(st->name ? st->name : "");
-		n.cols = (uint16_t)m->cols;
-		n.rows = (uint16_t)mux_area_rows(m);
-		n.flags = SESSION_NEW_ATTACH;
-		n.cwd = getcwd(cwd, sizeof cwd) ? cwd : (char *)"";
-		n.argv.n = (uint32_t)argc;
-		n.argv.v = st->argv;
-		n.env.n = (uint32_t)envc;
-		n.env.v = environ;
-		msg_session_new_encode(&b, &n);
+		cli_encode_session_new(&b, st->name, (uint16_t)m->cols,
+				       (uint16_t)mux_area_rows(m),
+				       SESSION_NEW_ATTACH, st->argv);
 	} else {
 		struct msg_attach a;
 		const char *term = getenv("TERM");

@@ -1,0 +1,2 @@
+-- Disable all isolation for debugging
+hexe.ses.isolation.set({ profile = "none" })

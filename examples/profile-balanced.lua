@@ -1,0 +1,5 @@
+hexe.ses.isolation.set({
+  profile = "balanced",
+  memory = "2G",
+  pids = 1000,
+})

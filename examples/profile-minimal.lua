@@ -1,0 +1,1 @@
+hexe.ses.isolation.set({ profile = "minimal" })

@@ -1,0 +1,3 @@
+-- Add debug output
+print("Setting isolation profile: balanced")
+hexe.ses.isolation.set({ profile = "balanced" })
