@@ -12,6 +12,7 @@
 
 #include "lua/config.h"
 #include "mux/cli.h"
+#include "pod/check.h"
 #include "pod/pod.h"
 #include "ses/ses.h"
 
@@ -29,8 +30,12 @@ static const struct command commands[] = {
 	{ "mux", NULL, cli_mux_default, "hexe mux",
 	  "attach to the most recent session, or create one" },
 	{ "mux", "new", cli_mux_new,
-	  "hexe mux new [-s NAME] [-d] [-x COLS -y ROWS] [-- CMD ARGS...]",
-	  "create a session (and attach unless -d)" },
+	  "hexe mux new [-s NAME] [-l LAYOUT] [-d] [-x COLS -y ROWS] [-- CMD ARGS...]",
+	  "create a session (and attach unless -d), from a configured layout" },
+	{ "mux", "float", cli_mux_float, "hexe mux float KEY [-t SESSION]",
+	  "show or hide a float (the most recent session without -t)" },
+	{ "mux", "reload", cli_mux_reload, "hexe mux reload",
+	  "read the config file again (a broken one keeps the old and says why)" },
 	{ "mux", "attach", cli_mux_attach, "hexe mux attach [NAME]",
 	  "attach to a session (the most recent without NAME)" },
 	{ "mux", "send", cli_mux_send, "hexe mux send -t NAME[:PANE] KEYS...",
@@ -58,6 +63,10 @@ static const struct command commands[] = {
 	  "(exit 1) or the resolved settings" },
 	{ "pod", NULL, pod_main, "hexe pod --instance NAME --id N ...",
 	  "run one pane's pod (started by the daemon)" },
+	{ "pod", "check", pod_check_main, "hexe pod check [--profile NAME]",
+	  "what this kernel and user give a pane's POD (namespaces, cgroups, "
+	  "limits), per profile, and how to fix what is missing; exit 1 when "
+	  "the configured profile cannot be honoured fully" },
 	{ "pod", "list", cli_pod_list, "hexe pod list",
 	  "list every pane's pod: ID SESSION PID CWD STATE PROFILE" },
 };

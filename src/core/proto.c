@@ -366,6 +366,7 @@ msg_session_new_encode(struct wbuf *b, const struct msg_session_new *m)
 	wbuf_str(b, m->cwd);
 	wr_strv(b, &m->argv);
 	wr_strv(b, &m->env);
+	wbuf_str(b, m->layout);
 	frame_end(b, s);
 }
 
@@ -383,6 +384,7 @@ msg_session_new_decode(const struct frame *f, struct msg_session_new *m)
 	m->cwd = rbuf_strdup(&r);
 	rd_strv(&r, &m->argv);
 	rd_strv(&r, &m->env);
+	m->layout = rbuf_strdup(&r);
 	if (rd_done(&r) == 0)
 		return 0;
 	msg_session_new_free(m);
@@ -394,7 +396,8 @@ msg_session_new_free(struct msg_session_new *m)
 {
 	free(m->name);
 	free(m->cwd);
-	m->name = m->cwd = NULL;
+	free(m->layout);
+	m->name = m->cwd = m->layout = NULL;
 	strv_free(&m->argv);
 	strv_free(&m->env);
 }

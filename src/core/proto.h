@@ -156,6 +156,7 @@ struct msg_session_new {
 	char *cwd;
 	struct strv argv; /* empty: the user's shell */
 	struct strv env;  /* the client's environment */
+	char *layout;     /* a configured layout's name; empty: "default" */
 };
 
 struct msg_attach {

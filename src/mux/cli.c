@@ -94,8 +94,8 @@ size_arg(const char *s, const char *what, uint16_t *out)
 }
 
 void
-cli_encode_session_new(struct wbuf *b, const char *name, uint16_t cols,
-		       uint16_t rows, uint8_t flags, char **argv)
+cli_encode_session_new(struct wbuf *b, const char *name, const char *layout,
+		       uint16_t cols, uint16_t rows, uint8_t flags, char **argv)
 {
 	extern char **environ;
 	struct msg_session_new n;
@@ -118,19 +118,20 @@ cli_encode_session_new(struct wbuf *b, const char *name, uint16_t cols,
 	n.argv.v = argv;
 	n.env.n = (uint32_t)envc;
 	n.env.v = environ;
+	n.layout = (char *)(layout ? layout : "");
 	msg_session_new_encode(b, &n);
 }
 
 static int
-new_detached(struct cli *c, const char *name, uint16_t cols, uint16_t rows,
-	     char **argv)
+new_detached(struct cli *c, const char *name, const char *layout,
+	     uint16_t cols, uint16_t rows, char **argv)
 {
 	struct wbuf b;
 	struct frame f;
 	int rc;
 
 	wbuf_init(&b);
-	cli_encode_session_new(&b, name, cols, rows, 0, argv);
+	cli_encode_session_new(&b, name, layout, cols, rows, 0, argv);
 	rc = cli_ask(c, &b, MSG_SESSION_INFO, &f);
 	wbuf_free(&b);
 	return rc;
@@ -140,17 +141,19 @@ int
 cli_mux_new(int argc, char **argv)
 {
 	static const char *usage =
-		"hexe mux new [-s NAME] [-d] [-x COLS -y ROWS] [-- CMD ARGS...]";
-	const char *name = NULL;
+		"hexe mux new [-s NAME] [-l LAYOUT] [-d] [-x COLS -y ROWS] "
+		"[-- CMD ARGS...]";
+	const char *name = NULL, *layout = NULL;
 	bool detached = false;
 	uint16_t cols = 80, rows = 24;
 	struct cli c;
 	int ch, rc;
 
 	optind = 1;
-	while ((ch = getopt(argc, argv, "+s:dx:y:")) != -1) {
+	while ((ch = getopt(argc, argv, "+s:l:dx:y:")) != -1) {
 		switch (ch) {
 		case 's': name = optarg; break;
+		case 'l': layout = optarg; break;
 		case 'd': detached = true; break;
 		case 'x':
 			if (size_arg(optarg, "-x", &cols) < 0)
@@ -169,14 +172,15 @@ cli_mux_new(int argc, char **argv)
 	if (cli_connect(&c, detached ? ROLE_CLI : ROLE_MUX))
 		return 1;
 	if (detached) {
-		rc = new_detached(&c, name, cols, rows,
+		rc = new_detached(&c, name, layout, cols, rows,
 				  optind < argc ? argv + optind : NULL);
 		client_close(&c.cl);
 		return rc;
 	}
 	{
 		struct mux_start st = { true, name,
-					optind < argc ? argv + optind : NULL };
+					optind < argc ? argv + optind : NULL,
+					layout };
 
 		return mux_run(&c.paths, &c.cl, &st);
 	}
@@ -194,7 +198,7 @@ cli_mux_default(int argc, char **argv)
 int
 cli_mux_attach(int argc, char **argv)
 {
-	struct mux_start st = { false, NULL, NULL };
+	struct mux_start st = { false, NULL, NULL, NULL };
 	struct cli c;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
@@ -416,4 +420,53 @@ cli_mux_action(int argc, char **argv)
 	wbuf_free(&b);
 	client_close(&c.cl);
 	return rc;
+}
+
+int
+cli_mux_reload(int argc, char **argv)
+{
+	struct msg_action m = { (char *)"", (char *)"reload", (char *)"" };
+	struct wbuf b;
+	struct frame f;
+	struct cli c;
+	int rc;
+
+	if (argc > 1 && strcmp(argv[1], "--") != 0)
+		return usage_error("hexe mux reload");
+	if (cli_connect(&c, ROLE_CLI))
+		return 1;
+	/* Any target names the daemon; reload is global. */
+	m.target = (char *)"";
+	wbuf_init(&b);
+	msg_action_encode(&b, &m);
+	rc = cli_ask(&c, &b, MSG_OK, &f);
+	wbuf_free(&b);
+	client_close(&c.cl);
+	return rc;
+}
+
+int
+cli_mux_float(int argc, char **argv)
+{
+	static const char *usage = "hexe mux float KEY [-t SESSION]";
+	char *av[6];
+	const char *target = "";
+	int ch, n = 0;
+
+	optind = 1;
+	/* KEY may come before or after -t. */
+	while ((ch = getopt(argc, argv, "t:")) != -1) {
+		if (ch != 't')
+			return usage_error(usage);
+		target = optarg;
+	}
+	if (optind != argc - 1)
+		return usage_error(usage);
+	av[n++] = "action";
+	av[n++] = "-t";
+	av[n++] = (char *)target;
+	av[n++] = "float.toggle";
+	av[n++] = argv[optind];
+	av[n] = NULL;
+	return cli_mux_action(n, av);
 }

@@ -12,8 +12,9 @@
 
 /* SESSION_NEW for a session started here: this process's environment and
  * working directory, argv NULL for the user's shell. */
-void cli_encode_session_new(struct wbuf *b, const char *name, uint16_t cols,
-			    uint16_t rows, uint8_t flags, char **argv);
+void cli_encode_session_new(struct wbuf *b, const char *name,
+			    const char *layout, uint16_t cols, uint16_t rows,
+			    uint8_t flags, char **argv);
 
 int cli_mux_default(int argc, char **argv);
 int cli_mux_new(int argc, char **argv);
@@ -21,6 +22,8 @@ int cli_mux_attach(int argc, char **argv);
 int cli_mux_send(int argc, char **argv);
 int cli_mux_capture(int argc, char **argv);
 int cli_mux_action(int argc, char **argv);
+int cli_mux_reload(int argc, char **argv);
+int cli_mux_float(int argc, char **argv);
 int cli_ses_list(int argc, char **argv);
 int cli_ses_kill(int argc, char **argv);
 int cli_ses_stop(int argc, char **argv);

@@ -11,10 +11,11 @@
 #include "core/util.h"
 #include "mux/mux_int.h"
 
-#define COLOR_BORDER COLOR_INDEX(8)
-#define COLOR_ACTIVE COLOR_INDEX(2)
-#define COLOR_STATUS_BG COLOR_INDEX(2)
-#define COLOR_STATUS_FG COLOR_INDEX(0)
+/* Colours come from hexe.mux.config.setup. */
+#define COLOR_BORDER (m->config.mux.border_color)
+#define COLOR_ACTIVE (m->config.mux.border_active_color)
+#define COLOR_STATUS_BG (m->config.mux.status_bg)
+#define COLOR_STATUS_FG (m->config.mux.status_fg)
 
 static void
 draw_pane_content(struct mux *m, struct mux_pane *p, int x, int y, int w,
@@ -109,7 +110,7 @@ draw_floats(struct mux *m, int top)
 			continue;
 		p = mux_pane_find(m, lp->id);
 		snprintf(title, sizeof title, "%s",
-			 p && p->st.title[0] ? p->st.title : lp->title);
+			 *lp->title ? lp->title : p ? p->st.title : "");
 		render_box(m->r, lp->x, top + lp->y, lp->w, lp->h,
 			   lp->flags & LAYOUT_FOCUSED ? COLOR_ACTIVE : COLOR_BORDER,
 			   title);

@@ -186,6 +186,13 @@ run_request(struct mux *m, const struct action_req *r)
 		mux_schedule_redraw(m);
 		return;
 	case ACTION_RELOAD:
+		/* The mux's keys and options, then the daemon's settings. */
+		if (mux_config_load(m, false) == 0) {
+			mux_send_action(m, "reload", "");
+			mux_status_message(m, "config reloaded");
+		}
+		render_invalidate(m->r);
+		return;
 	case ACTION_COPY_MODE:
 		mux_status_message(m, "%s: not available yet", d ? d->name : "?");
 		return;
@@ -198,6 +205,29 @@ run_request(struct mux *m, const struct action_req *r)
 	}
 	if (d)
 		mux_send_action(m, d->name, r->arg);
+}
+
+/* A Lua function runs in the config's state, bounded in time, and may
+ * ask for actions with hexe.mux.run; an error is shown, never fatal. */
+static void
+run_binding(struct mux *m, const struct binding *b)
+{
+	struct action_req out[CONFIG_RUN_MAX];
+	char err[600];
+	int n;
+
+	if (b->req.action != ACTION_LUA) {
+		run_request(m, &b->req);
+		return;
+	}
+	n = config_lua_call(&m->config, b, &m->log, out, CONFIG_RUN_MAX, err,
+			    sizeof err);
+	if (n < 0) {
+		mux_status_message(m, "%s", err);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		run_request(m, &out[i]);
 }
 
 static void
@@ -268,7 +298,7 @@ on_key(struct mux *m, const struct input_event *ev)
 	if (m->prefix_armed) {
 		m->prefix_armed = false;
 		if ((b = keymap_match_prefixed(&m->km, ev))) {
-			run_request(m, &b->req);
+			run_binding(m, b);
 			return;
 		}
 	} else if (keymap_is_prefix(&m->km, ev)) {
@@ -276,7 +306,7 @@ on_key(struct mux *m, const struct input_event *ev)
 		return;
 	}
 	if ((b = keymap_match(&m->km, ev))) {
-		run_request(m, &b->req);
+		run_binding(m, b);
 		return;
 	}
 	/* Any typed key returns a scrolled pane to the bottom. */

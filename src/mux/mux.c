@@ -473,7 +473,7 @@ send_start(struct mux *m, const struct mux_start *st)
 
 	wbuf_init(&b);
 	if (st->create) {
-		cli_encode_session_new(&b, st->name, (uint16_t)m->cols,
+		cli_encode_session_new(&b, st->name, st->layout, (uint16_t)m->cols,
 				       (uint16_t)mux_area_rows(m),
 				       SESSION_NEW_ATTACH, st->argv);
 	} else {
@@ -491,14 +491,44 @@ send_start(struct mux *m, const struct mux_start *st)
 }
 
 static void
-mux_options(struct mux *m)
+mux_apply_config(struct mux *m)
 {
-	m->status_on = true;
-	m->status_top = false;
-	m->mouse = true;
-	m->esc_timeout = MUX_ESC_TIMEOUT_MS;
+	const struct config_mux *o = &m->config.mux;
+
+	m->status_on = o->status_enabled;
+	m->status_top = o->status_position == CONFIG_STATUS_TOP;
+	m->mouse = o->mouse;
+	m->esc_timeout = o->escape_timeout > 0 ? o->escape_timeout
+					       : MUX_ESC_TIMEOUT_MS;
+	keymap_free(&m->km);
 	keymap_init(&m->km);
-	keymap_add_defaults(&m->km, NULL, 0);
+	keymap_copy(&m->km, &m->config.keymap);
+}
+
+/* The first load falls back to the defaults on errors and shows them; a
+ * reload with errors keeps what is in use and says why. */
+int
+mux_config_load(struct mux *m, bool first)
+{
+	extern char **environ;
+	struct hexe_config next;
+	int rc = config_load(&next, m->paths->config, environ, CONFIG_KEEP_LUA);
+
+	config_log(&next, &m->log);
+	if (rc < 0 && !first) {
+		mux_status_message(m, "config not reloaded: %s", next.errors.v[0]);
+		config_free(&next);
+		return -1;
+	}
+	if (!first)
+		config_free(&m->config);
+	m->config = next;
+	mux_apply_config(m);
+	if (rc < 0)
+		mux_status_message(m, "config error, using defaults: %s%s",
+				   next.errors.v[0],
+				   next.errors.n > 1 ? " (hexe config check)" : "");
+	return rc;
 }
 
 static int
@@ -516,7 +546,8 @@ mux_setup(struct mux *m, struct client *cl, char *err, size_t errsz)
 	tty_size(&m->tty, &m->cols, &m->rows);
 	m->r = render_new(m->caps, m->cols, m->rows);
 	m->view = grid_new(80, 24, 0);
-	mux_options(m);
+	keymap_init(&m->km);
+	mux_config_load(m, true);
 	input_decoder_init(&m->dec);
 	wbuf_init(&m->out);
 
@@ -595,6 +626,7 @@ mux_teardown(struct mux *m)
 	if (m->have_layout)
 		msg_layout_free(&m->layout);
 	keymap_free(&m->km);
+	config_free(&m->config);
 	if (m->r)
 		render_free(m->r);
 	if (m->caps)

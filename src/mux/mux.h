@@ -16,6 +16,7 @@ struct mux_start {
 	bool create;         /* SESSION_NEW instead of ATTACH */
 	const char *name;    /* session name, or NULL */
 	char **argv;         /* CMD for a new session, or NULL */
+	const char *layout;  /* a configured layout for a new session */
 };
 
 /* Run attached until detach or the session ends. cl is connected and has

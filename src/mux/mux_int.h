@@ -17,6 +17,7 @@
 #include "core/paths.h"
 #include "core/proto.h"
 #include "core/update.h"
+#include "lua/config.h"
 #include "mux/keymap.h"
 #include "mux/keys.h"
 #include "mux/mux.h"
@@ -78,7 +79,8 @@ struct mux {
 	bool kitty;
 	bool in_paste;
 
-	struct keymap km;
+	struct hexe_config config;
+	struct keymap km; /* the config's, with Lua functions in its state */
 	bool prefix_armed;
 	bool mouse;
 	int esc_timeout;
@@ -128,6 +130,9 @@ struct mux_pane *mux_focused_pane(struct mux *m);
 /* The rows the panes get and where they start (the status bar aside). */
 int mux_area_rows(const struct mux *m);
 int mux_area_top(const struct mux *m);
+
+/* Load the config (again): 0, or -1 keeping the one in use. */
+int mux_config_load(struct mux *m, bool first);
 
 /* draw.c */
 void mux_draw(struct mux *m);

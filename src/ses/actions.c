@@ -333,6 +333,37 @@ act_border_drag(struct ses *ses, struct session *s, const char *arg,
 	return 0;
 }
 
+/* Read the config again; new panes and floats use it. A config with
+ * errors keeps the old one and says why. */
+int
+ses_config_reload(struct ses *ses, char *err, size_t errsz)
+{
+	extern char **environ;
+	struct hexe_config next;
+
+	if (config_load(&next, ses->paths.config, environ, 0) < 0) {
+		snprintf(err, errsz, "config not reloaded, the old one stays: %s%s",
+			 next.errors.n ? next.errors.v[0] : "errors",
+			 next.errors.n > 1 ? " (and more: hexe config check)" : "");
+		config_log(&next, &ses->log);
+		config_free(&next);
+		return -1;
+	}
+	config_free(&ses->config);
+	ses->config = next;
+	config_log(&ses->config, &ses->log);
+	log_info(&ses->log, "config reloaded from %s", ses->paths.config);
+	return 0;
+}
+
+static int
+act_reload(struct ses *ses, struct session *s, const char *arg,
+	   const char *cwd, char *err, size_t errsz)
+{
+	(void)s, (void)arg, (void)cwd;
+	return ses_config_reload(ses, err, errsz);
+}
+
 static const struct ses_action actions[] = {
 	{ "split.vertical", act_split_v, true,
 	  "split the focused pane side by side; the new pane on the right" },
@@ -357,12 +388,13 @@ static const struct ses_action actions[] = {
 	{ "tab.goto", act_tab_goto, false, "go to tab N (from 1)" },
 	{ "tab.rename", act_tab_rename, false, "rename the current tab NAME" },
 	{ "tab.close", act_tab_close, false, "close the current tab's panes" },
+	{ "reload", act_reload, false, "read the config file again" },
 	{ "float.toggle", ses_float_toggle, true,
 	  "show or hide float KEY (opening it the first time)" },
 };
 
 static const struct ses_action *
-action_find(const char *name)
+ses_action_lookup(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
 		if (strcmp(actions[i].name, name) == 0)
@@ -374,7 +406,7 @@ action_find(const char *name)
 bool
 ses_action_known(const char *name)
 {
-	return action_find(name) != NULL;
+	return ses_action_lookup(name) != NULL;
 }
 
 void
@@ -384,12 +416,29 @@ ses_action_list(struct wbuf *out)
 		wbuf_printf(out, "  %-18s %s\n", actions[i].name, actions[i].help);
 }
 
+/* A float that is not sticky belongs to the tab it was shown on. */
+static void
+hide_unsticky(struct ses *ses, struct session *s)
+{
+	for (int i = 0; i < s->nfloats; i++) {
+		char err[200];
+		const struct config_float *d =
+			ses_float_def(ses, s, s->floats[i].key, err, sizeof err);
+
+		if (s->floats[i].visible && !(d && d->sticky)) {
+			s->floats[i].visible = false;
+			if (s->float_focus == s->floats[i].pane)
+				s->float_focus = 0;
+		}
+	}
+}
+
 /* Run now; the caller has the cwd (or does not need it). */
 int
 ses_action_run(struct ses *ses, struct session *s, const char *name,
 	       const char *arg, const char *cwd, char *err, size_t errsz)
 {
-	const struct ses_action *a = action_find(name);
+	const struct ses_action *a = ses_action_lookup(name);
 	uint16_t before[512];
 	int nbefore = ses_session_panes(s, before, 512), rc;
 	bool vis_before[512];
@@ -398,9 +447,13 @@ ses_action_run(struct ses *ses, struct session *s, const char *name,
 		snprintf(err, errsz, "unknown action \"%s\"", name);
 		return -1;
 	}
+	int tab_before = s->active;
+
 	for (int i = 0; i < nbefore; i++)
 		vis_before[i] = ses_pane_visible(s, before[i]);
 	rc = a->run(ses, s, arg, cwd, err, errsz);
+	if (s->active != tab_before)
+		hide_unsticky(ses, s);
 	ses_session_relayout(ses, s);
 	/* Panes that just came into view need a full screen. */
 	{
@@ -425,7 +478,7 @@ ses_action_run(struct ses *ses, struct session *s, const char *name,
 bool
 ses_action_needs_cwd(const char *name)
 {
-	const struct ses_action *a = action_find(name);
+	const struct ses_action *a = ses_action_lookup(name);
 
 	return a && a->needs_cwd;
 }

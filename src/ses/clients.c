@@ -107,6 +107,7 @@ ses_pane_snapshot(struct ses *ses, uint16_t id)
 }
 
 static void release_held(struct peer *c);
+static void kill_session(struct ses *ses, struct session *s);
 
 /* ---- screen updates ---- */
 
@@ -229,6 +230,7 @@ on_session_new(struct ses *ses, struct peer *c, const struct frame *f)
 {
 	struct msg_session_new m;
 	char name[SES_NAME_MAX + 1], err[512];
+	const struct config_layout *layout = NULL;
 	struct session *s;
 	struct pane *p;
 
@@ -250,6 +252,15 @@ on_session_new(struct ses *ses, struct peer *c, const struct frame *f)
 	} else {
 		ses_unique_name(ses, name, sizeof name);
 	}
+	/* A command given on the command line runs alone; otherwise the
+	 * configured layout (-l NAME, or the enabled "default") opens. */
+	if (config_layout_pick(&ses->config, *m.layout ? m.layout : NULL,
+			       &layout, err, sizeof err) < 0) {
+		ses_client_error(c, 0, -EINVAL, "%s", err);
+		goto out;
+	}
+	if (m.argv.n && layout && !*m.layout)
+		layout = NULL;
 	s = ses_session_new(ses, name);
 	s->cols = m.cols ? m.cols : 80;
 	s->rows = m.rows ? m.rows : 24;
@@ -260,15 +271,27 @@ on_session_new(struct ses *ses, struct peer *c, const struct frame *f)
 	m.env.n = 0;
 	m.env.v = NULL;
 	snprintf(s->cwd, sizeof s->cwd, "%s", m.cwd);
-	p = ses_pane_new(ses, s, 0);
-	p->creator = c->id;
-	p->creator_attach = m.flags & SESSION_NEW_ATTACH;
-	ses_tab_add(s, "", p->id);
 	c->cols = s->cols;
 	c->rows = s->rows;
-	{
+	if (layout && layout->ntabs) {
+		snprintf(s->layout, sizeof s->layout, "%s", layout->name);
+		if (ses_layout_open(ses, s, layout, c->id,
+				    m.flags & SESSION_NEW_ATTACH, err,
+				    sizeof err) < 0) {
+			ses_client_error(c, 0, -ECHILD, "cannot open layout: %s",
+					 err);
+			kill_session(ses, s);
+			goto out;
+		}
+	} else {
 		struct pane_spawn sp = { m.argv.n ? m.argv.v : NULL, s->cwd, NULL };
 
+		if (layout)
+			snprintf(s->layout, sizeof s->layout, "%s", layout->name);
+		p = ses_pane_new(ses, s, 0);
+		p->creator = c->id;
+		p->creator_attach = m.flags & SESSION_NEW_ATTACH;
+		ses_tab_add(s, "", p->id);
 		if (ses_pod_spawn(ses, p, s, &sp, err, sizeof err) < 0) {
 			ses_client_error(c, 0, -ECHILD, "cannot start a pane: %s",
 					 err);
@@ -506,6 +529,14 @@ on_action(struct ses *ses, struct peer *c, const struct frame *f)
 		conn_close(c->conn, "malformed ACTION");
 		return;
 	}
+	if (strcmp(m.name, "reload") == 0 && !*m.target) {
+		/* The config is the daemon's, not a session's. */
+		if (ses_config_reload(ses, err, sizeof err) < 0)
+			ses_client_error(c, 0, -EINVAL, "%s", err);
+		else if (c->role == ROLE_CLI)
+			send_ok(c);
+		goto out;
+	}
 	if (*m.target) {
 		struct pane *p = ses_target(ses, m.target, err, sizeof err);
 
@@ -714,7 +745,8 @@ on_server_stop(struct ses *ses, struct peer *c)
 	while (ses->sessions)
 		kill_session(ses, ses->sessions);
 	/* Panes not in any session yet (adopting) end too. */
-	for (struct pane *p = ses->panes; p; p = p->next) {
+	for (struct pane *p = ses->panes, *next; p; p = next) {
+		next = p->next;
 		if (!p->dying)
 			ses_pod_kill(ses, p);
 	}

@@ -409,9 +409,19 @@ ses_send_layout(struct ses *ses, struct session *s, struct peer *only)
 		if (!f->visible)
 			continue;
 		/* The rectangle is the frame's; the pane is inside it. */
-		layout_pane_from(ses, &lp[n++], f->pane, f->x, f->y, f->w, f->h,
+		layout_pane_from(ses, &lp[n], f->pane, f->x, f->y, f->w, f->h,
 				 LAYOUT_FLOAT |
 					 (f->pane == focus ? LAYOUT_FOCUSED : 0));
+		{
+			/* The frame shows the float's configured title. */
+			char err[200];
+			const struct config_float *d =
+				ses_float_def(ses, s, f->key, err, sizeof err);
+
+			if (d && d->title && *d->title)
+				lp[n].title = d->title;
+		}
+		n++;
 	}
 	m.npanes = (uint16_t)n;
 	m.panes = lp;

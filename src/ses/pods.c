@@ -16,6 +16,7 @@
 
 #include "core/client.h"
 #include "core/util.h"
+#include "pod/cgroup.h"
 #include "pod/isolation.h"
 #include "ses/ses_int.h"
 
@@ -147,6 +148,7 @@ pod_argv(struct ses *ses, struct pane *p, const struct session *s,
 	v[i++] = xasprintf("--cols=%u", p->cols);
 	v[i++] = xasprintf("--rows=%u", p->rows);
 	v[i++] = xstrdup("--fd=3");
+	v[i++] = xasprintf("--history=%d", ses->config.mux.scrollback);
 	if (sp->cwd && *sp->cwd)
 		v[i++] = xasprintf("--cwd=%s", sp->cwd);
 	if (!n)
@@ -215,13 +217,14 @@ static int
 resolve_isolation(struct ses *ses, const struct session *s,
 		  struct isolation *iso, char *err, size_t errsz)
 {
-	(void)ses;
-	isolation_defaults(iso);
-	/* Until the sandbox profiles land, panes start unconfined. */
-	iso->profile = PROFILE_NONE;
-	if (isolation_apply_env(iso, s->env.v, err, errsz) < 0)
+	if (config_pane_isolation(&ses->config, NULL, s->env.v, iso, err,
+				  errsz) < 0)
 		return -1;
-	return isolation_check(iso, err, errsz);
+	/* Until the sandbox profiles land, panes start unconfined unless a
+	 * profile was asked for by name. */
+	if (iso->src_profile == ISO_SRC_DEFAULT)
+		iso->profile = PROFILE_NONE;
+	return 0;
 }
 
 int
@@ -272,7 +275,11 @@ ses_pod_kill(struct ses *ses, struct pane *p)
 {
 	struct wbuf b;
 
-	(void)ses;
+	if (!p->pod || p->pod->closing) {
+		/* No pod to wait for: the pane is simply gone. */
+		ses_pane_free(ses, p);
+		return;
+	}
 	p->dying = true;
 	wbuf_init(&b);
 	msg_empty_encode(&b, MSG_POD_KILL, p->id);
@@ -501,6 +508,76 @@ ses_pane_gone(struct ses *ses, struct pane *p, const char *why)
 	ses_pane_free(ses, p);
 	ses_state_save(ses);
 	ses_kill_progress(ses);
+	ses_cgroup_sweep_soon(ses);
+}
+
+/* ---- stale cgroups ---- */
+
+/* Is pane `id` still somebody's: a pane of ours, a pod we could not adopt,
+ * or a pod whose pid file names a live `hexe pod` (one still starting)? */
+static bool
+pane_alive(unsigned id, void *arg)
+{
+	struct ses *ses = arg;
+	char path[700], *text;
+	size_t len;
+	long pid;
+
+	for (struct pane *p = ses->panes; p; p = p->next) {
+		if (p->id == id)
+			return true;
+	}
+	for (struct unadoptable *u = ses->unadoptable; u; u = u->next) {
+		if (u->id == id)
+			return true;
+	}
+	snprintf(path, sizeof path, "%s/pod-%u.pid", ses->paths.runtime, id);
+	text = read_file(path, &len);
+	pid = text ? strtol(text, NULL, 10) : 0;
+	free(text);
+	if (pid <= 0)
+		return false;
+	/* argv is "hexe\0pod\0...": a recycled pid is somebody else. */
+	snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+	text = read_file(path, &len);
+	if (text && len > 9 && memcmp(text, "hexe\0pod\0", 9) == 0) {
+		free(text);
+		return true;
+	}
+	free(text);
+	return false;
+}
+
+void
+ses_cgroup_sweep(struct ses *ses)
+{
+	struct cgroup_sys sys;
+	char err[256];
+	int n;
+
+	if (cgroup_probe(&sys, NULL, NULL, err, sizeof err) < 0) {
+		log_warn(&ses->log, "cgroup sweep: %s", err);
+		return;
+	}
+	n = cgroup_sweep(&sys, ses->paths.instance, pane_alive, ses);
+	if (n > 0)
+		log_info(&ses->log, "swept the cgroups of %d pane(s) that are gone",
+			 n);
+}
+
+static void
+sweep_timer_cb(uv_timer_t *t)
+{
+	ses_cgroup_sweep(t->data);
+}
+
+void
+ses_cgroup_sweep_soon(struct ses *ses)
+{
+	/* Later, not now: a pod that ends normally removes its own cgroup
+	 * right after its connection closes. */
+	if (!ses->stopping)
+		uv_timer_start(&ses->sweep_timer, sweep_timer_cb, 1000, 0);
 }
 
 /* ---- re-adoption ---- */
@@ -613,4 +690,117 @@ ses_adopt_all(struct ses *ses)
 		adopt_one(ses, (unsigned)id, path);
 	}
 	closedir(d);
+}
+
+/* ---- layouts ---- */
+
+static struct lnode *
+build_tree(struct ses *ses, struct session *s, const struct config_node *n,
+	   int depth)
+{
+	struct lnode *t;
+
+	if (!n || depth > 32)
+		return NULL;
+	if (!n->split) {
+		struct pane *p = ses_pane_new(ses, s, 0);
+
+		return layout_new_pane(p->id);
+	}
+	t = xcalloc(1, sizeof *t);
+	t->kind = n->split == 'v' ? LAYOUT_SPLIT_V : LAYOUT_SPLIT_H;
+	t->ratio = (int)(n->ratio * 1000 + 0.5);
+	if (t->ratio < 1 || t->ratio > 999)
+		t->ratio = 500;
+	t->a = build_tree(ses, s, n->child[0], depth + 1);
+	t->b = build_tree(ses, s, n->child[1], depth + 1);
+	if (!t->a || !t->b) {
+		layout_free(t);
+		return NULL;
+	}
+	t->a->parent = t;
+	t->b->parent = t;
+	return t;
+}
+
+/* The config node of the i-th leaf, in the same order build_tree made
+ * the panes. */
+static const struct config_node *
+nth_leaf(const struct config_node *n, int *i)
+{
+	const struct config_node *r;
+
+	if (!n->split)
+		return (*i)-- == 0 ? n : NULL;
+	if ((r = nth_leaf(n->child[0], i)))
+		return r;
+	return nth_leaf(n->child[1], i);
+}
+
+static int
+spawn_leaf(struct ses *ses, struct session *s, const struct config_node *n,
+	   struct pane *p, char *err, size_t errsz)
+{
+	char *argv[4] = { "/bin/sh", "-c", NULL, NULL };
+	struct pane_spawn sp = { NULL, n->cwd ? n->cwd : s->cwd, NULL };
+	char *cmd = NULL;
+	int rc;
+
+	if (n->command) {
+		cmd = xasprintf("exec %s", n->command);
+		argv[2] = cmd;
+		sp.argv = argv;
+	}
+	rc = ses_pod_spawn(ses, p, s, &sp, err, errsz);
+	free(cmd);
+	return rc;
+}
+
+int
+ses_layout_open(struct ses *ses, struct session *s,
+		const struct config_layout *l, uint32_t creator, bool attach,
+		char *err, size_t errsz)
+{
+	bool first = true;
+
+	for (size_t t = 0; t < l->ntabs && s->ntabs < SES_TABS_MAX; t++) {
+		const struct config_tab *ct = &l->tabs[t];
+		struct lnode *root = build_tree(ses, s, ct->root, 0);
+		struct lrect r[256];
+		struct tab *tab;
+		int n;
+
+		if (!root) {
+			snprintf(err, errsz, "layout %s: tab %zu is empty", l->name,
+				 t + 1);
+			return -1;
+		}
+		tab = &s->tabs[s->ntabs++];
+		memset(tab, 0, sizeof *tab);
+		snprintf(tab->name, sizeof tab->name, "%s",
+			 ct->name ? ct->name : "");
+		tab->root = root;
+		layout_compute(root, 0, 0, s->cols, s->rows);
+		n = layout_rects(root, r, 256);
+		tab->focus = r[0].pane;
+		for (int i = 0; i < n; i++) {
+			struct pane *p = ses_pane_by_id(ses, r[i].pane);
+			int k = i;
+			const struct config_node *cn = nth_leaf(ct->root, &k);
+
+			p->cols = (uint16_t)r[i].w;
+			p->rows = (uint16_t)r[i].h;
+			if (first) {
+				/* The creator hears back when the first
+				 * pane runs. */
+				p->creator = creator;
+				p->creator_attach = attach;
+				first = false;
+			}
+			if (spawn_leaf(ses, s, cn, p, err, errsz) < 0)
+				return -1;
+		}
+	}
+	s->active = 0;
+	return 0;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "pod/cgroup.h"
 #include "ses/ses_int.h"
 
 static void
@@ -153,13 +154,35 @@ ses_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ses.loop = uv_default_loop();
 	log_info(&ses.log, "ses starting for instance %s", ses.paths.instance);
+	{
+		extern char **environ;
 
+		/* A broken config leaves the defaults in place: the errors
+		 * are logged and `hexe config check` prints them. */
+		config_load(&ses.config, ses.paths.config, environ, 0);
+		config_log(&ses.config, &ses.log);
+	}
+
+	uv_timer_init(ses.loop, &ses.sweep_timer);
+	ses.sweep_timer.data = &ses;
+	{
+		/* v2: move ses (and so every pod) into <base>/hexe-<instance>/ses
+		 * so that the base may pass controllers to the pane cgroups. */
+		struct cgroup_sys sys;
+		char cerr[512];
+
+		if (cgroup_probe(&sys, NULL, NULL, cerr, sizeof cerr) == 0 &&
+		    cgroup_enter_leaf(&sys, ses.paths.instance, cerr,
+				      sizeof cerr) < 0)
+			log_warn(&ses.log, "cgroup v2 limits for panes: %s", cerr);
+	}
 	ses.restoring = true;
 	ses_state_load(&ses);
 	ses_adopt_all(&ses);
 	ses_state_prune(&ses);
 	ses.restoring = false;
 	ses_state_save(&ses);
+	ses_cgroup_sweep(&ses);
 
 	ses.server.data = &ses;
 	rc = conn_listen(ses.loop, &ses.server, ses.paths.ses_sock, server_cb);
@@ -192,6 +215,7 @@ ses_main(int argc, char **argv)
 	conn_close_loop(ses.loop);
 	uv_loop_close(ses.loop);
 	ses_free_all(&ses);
+	config_free(&ses.config);
 	hlog_close(&ses.log);
 	close(ses.lock_fd);
 	return 0;

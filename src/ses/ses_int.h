@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/proto.h"
+#include "lua/config.h"
 #include "pod/isolation.h"
 #include "ses/layout.h"
 
@@ -75,20 +76,6 @@ struct sfloat {
 	int x, y, w, h; /* where it is drawn, from the session size */
 };
 
-/* A float as configured (hexe.ses.layout.define{ floats = ... }). */
-struct float_def {
-	char key[8];
-	char title[64];
-	char command[1024];
-	bool per_cwd;
-	bool sticky;
-	bool exclusive;
-	int width, height; /* percent of the session, 0: 80 */
-	int x, y;          /* percent, -1: centred */
-	bool has_iso;
-	struct isolation *iso;
-};
-
 struct session {
 	uint32_t id;
 	char name[SES_NAME_MAX + 1];
@@ -104,6 +91,7 @@ struct session {
 	/* What new panes of the session start with. */
 	struct strv env;
 	char cwd[1024];
+	char layout[65]; /* the configured layout it was made from, "" */
 	struct session *next;
 };
 
@@ -145,15 +133,20 @@ struct ses {
 	struct pane *panes;
 	struct peer *clients;
 	struct unadoptable *unadoptable;
-	struct float_def *float_defs;
-	int nfloat_defs;
+	struct hexe_config config;
 	uint32_t next_session_id;
 	uint32_t next_client_id;
 	uint16_t next_pane_id;
 	bool stopping;
 	bool restoring;
 	char self_exe[512];
+	uv_timer_t sweep_timer; /* cgroup sweep after a pane is gone */
 };
+
+/* pods.c: remove the cgroups of panes that are gone (a pod killed with
+ * SIGKILL cannot remove its own), now / in a second. */
+void ses_cgroup_sweep(struct ses *ses);
+void ses_cgroup_sweep_soon(struct ses *ses);
 
 /* graph.c */
 struct session *ses_session_find(struct ses *ses, const char *name);
@@ -204,6 +197,10 @@ struct pane_spawn {
 
 int ses_pod_spawn(struct ses *ses, struct pane *p, const struct session *s,
 		  const struct pane_spawn *sp, char *err, size_t errsz);
+/* Open the tabs of a configured layout in a new session (sized already). */
+int ses_layout_open(struct ses *ses, struct session *s,
+		    const struct config_layout *l, uint32_t creator,
+		    bool attach, char *err, size_t errsz);
 void ses_pod_send(struct pane *p, struct wbuf *b);
 void ses_pod_request(struct ses *ses, struct pane *p, uint32_t client,
 		     uint8_t kind, struct wbuf *b);
@@ -237,6 +234,7 @@ void ses_forward_update(struct ses *ses, struct pane *p,
 
 /* actions.c */
 bool ses_action_known(const char *name);
+int ses_config_reload(struct ses *ses, char *err, size_t errsz);
 bool ses_action_needs_cwd(const char *name);
 void ses_action_list(struct wbuf *out);
 int ses_action_run(struct ses *ses, struct session *s, const char *name,
@@ -245,7 +243,11 @@ int ses_action_run(struct ses *ses, struct session *s, const char *name,
 /* floats.c */
 int ses_float_toggle(struct ses *ses, struct session *s, const char *key,
 		     const char *cwd, char *err, size_t errsz);
-const struct float_def *ses_float_def(struct ses *ses, const char *key);
+/* The float bound to key in the session's layout, NULL with err. */
+const struct config_float *ses_float_def(struct ses *ses,
+					 const struct session *s,
+					 const char *key, char *err,
+					 size_t errsz);
 /* Where a float is drawn for the session's size (frame included). */
 void ses_float_place(const struct ses *ses, const struct session *s,
 		     struct sfloat *f);

@@ -50,7 +50,7 @@ session_new(struct wbuf *b)
 	struct msg_session_new m = { .name = "work", .cols = 80, .rows = 24,
 				     .flags = SESSION_NEW_ATTACH,
 				     .cwd = "/tmp", .argv = { 3, argv },
-				     .env = { 3, env } };
+				     .env = { 3, env } , .layout = "dev" };
 
 	msg_session_new_encode(b, &m);
 }

@@ -108,7 +108,8 @@ fill_session_new(struct msg_session_new *m, const char *s, char **argv,
 				       .flags = SESSION_NEW_ATTACH,
 				       .cwd = (char *)s,
 				       .argv = { 3, argv },
-				       .env = { 2, env } };
+				       .env = { 2, env },
+				       .layout = (char *)s };
 }
 
 static void
@@ -341,6 +342,7 @@ test_session_new(void **state)
 		assert_string_equal(out.cwd, in.cwd);
 		assert_strv_equal(&in.argv, &out.argv);
 		assert_strv_equal(&in.env, &out.env);
+		assert_string_equal(out.layout, in.layout);
 		msg_session_new_free(&out);
 		got_free(&g);
 		wbuf_free(&b);
@@ -1186,6 +1188,7 @@ session_new_with_count(uint32_t count, uint32_t have)
 	for (i = 0; i < have; i++)
 		wbuf_str(&b, "");
 	wbuf_u32(&b, 0);
+	wbuf_str(&b, ""); /* layout */
 	got_set(&g, MSG_SESSION_NEW, 0, b.data, b.len);
 	rc = msg_session_new_decode(&g.f, &m);
 	if (rc == 0) {
