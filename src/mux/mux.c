@@ -181,6 +181,10 @@ void
 mux_schedule_redraw(struct mux *m)
 {
 	m->redraw_wanted = true;
+	/* Before the loop's handles exist (a config error at start-up) the
+	 * first frame shows it anyway. */
+	if (!m->redraw_idle.loop)
+		return;
 	if (!m->quitting && !m->querying)
 		uv_idle_start(&m->redraw_idle, redraw_idle_cb);
 }
@@ -505,6 +509,20 @@ mux_apply_config(struct mux *m)
 	keymap_copy(&m->km, &m->config.keymap);
 }
 
+/* A config error for the status bar: the file's name without its
+ * directory, which would take the whole line. */
+static const char *
+short_error(const struct hexe_config *c)
+{
+	const char *e = c->errors.n ? c->errors.v[0] : "errors";
+	const char *slash = strrchr(c->path, '/');
+	size_t n = strlen(c->path);
+
+	if (slash && n && strncmp(e, c->path, n) == 0)
+		return e + (size_t)(slash + 1 - c->path);
+	return e;
+}
+
 /* The first load falls back to the defaults on errors and shows them; a
  * reload with errors keeps what is in use and says why. */
 int
@@ -516,7 +534,8 @@ mux_config_load(struct mux *m, bool first)
 
 	config_log(&next, &m->log);
 	if (rc < 0 && !first) {
-		mux_status_message(m, "config not reloaded: %s", next.errors.v[0]);
+		mux_status_message(m, "config not reloaded: %s",
+				   short_error(&next));
 		config_free(&next);
 		return -1;
 	}
@@ -526,8 +545,8 @@ mux_config_load(struct mux *m, bool first)
 	mux_apply_config(m);
 	if (rc < 0)
 		mux_status_message(m, "config error, using defaults: %s%s",
-				   next.errors.v[0],
-				   next.errors.n > 1 ? " (hexe config check)" : "");
+				   short_error(&m->config),
+				   m->config.errors.n > 1 ? " (hexe config check)" : "");
 	return rc;
 }
 
