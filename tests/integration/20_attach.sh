@@ -65,6 +65,8 @@ test_reattach_fullscreen_exact() {
 	t_wait_for 5 sh -c '"$HEXE" mux capture -t full | grep -q "^line 1$"'
 	"$HEXE" mux send -t full '50G' 'ix' Escape
 	t_wait_for 5 sh -c '"$HEXE" mux capture -t full | grep -q "^xline 50$"'
+	# vim has left insert mode before the screen is compared
+	t_wait_for 5 sh -c '! "$HEXE" mux capture -t full | grep -q "INSERT"'
 	local before
 	before=$("$HEXE" mux capture -t full)
 	cat >"$T_TMP/d.ptyh" <<-EOT
@@ -199,9 +201,10 @@ test_large_paste_arrives_whole() {
 test_login_shell_readline_job_control() {
 	cat >"$T_TMP/j.ptyh" <<-EOT
 	spawn 80 24 $HEXE mux new -s js
-	drain 300
+	# a login shell's prompt comes from /etc/profile: "...# " or "...$ "
+	waitre "[#$] ?\$" 15000
 	type "PS1='rdy> '\r"
-	wait "rdy> "
+	wait "rdy> " 10000
 	type "clear\r"
 	row 0 "rdy>"
 	# readline editing: move left twice and insert
