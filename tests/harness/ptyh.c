@@ -643,6 +643,16 @@ static size_t read_master(struct ptyh *p)
 
 		if (n > 0) {
 			vterm_input_write(p->vt, b, (size_t)n);
+			/* PTYH_RAW=FILE keeps every byte the program wrote, to
+			 * debug what a terminal was really told. */
+			if (getenv("PTYH_RAW")) {
+				FILE *f = fopen(getenv("PTYH_RAW"), "a");
+
+				if (f) {
+					fwrite(b, 1, (size_t)n, f);
+					fclose(f);
+				}
+			}
 			total += (size_t)n;
 		} else if (n < 0 && errno == EINTR) {
 			continue;

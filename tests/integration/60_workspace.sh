@@ -119,6 +119,7 @@ test_wheel_and_pageup_history() {
 	wait "\$ "
 	type "seq 1 200\r"
 	row 21 "200"
+	row 22 "\$"
 	# 202 lines were written; 23 are on screen, 179 in history, and the
 	# screen's top row is 179. The wheel scrolls back three lines.
 	type "\e[<64;10;10M"
@@ -207,6 +208,43 @@ test_capture_screen() {
 	t_assert_contains "$err" 'session "cs" is not attached' "message"
 }
 
+test_mouse_reaches_vim() {
+	printf 'line %s\n' $(seq 1 50) >"$HOME/m.txt"
+	cat >"$T_TMP/v.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux new -s vm -- vim -u NONE -N -c "set mouse=a" $HOME/m.txt
+	wait "line 1"
+	cursor 0 0
+	# a click on row 6, column 4 (1-based) moves vim's cursor there
+	type "\e[<0;4;6M\e[<0;4;6m"
+	cursor 5 3
+	# the wheel goes to vim too: it scrolls its own view, no history view
+	type "\e[<65;10;10M"
+	nottext "/0]"
+	type ":qa!\r"
+	expect-exit 0
+	EOT
+	ptyh "$T_TMP/v.ptyh"
+}
+
+test_help_overlay() {
+	cat >"$T_TMP/h.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux new -s hp
+	wait "\$ "
+	# Ctrl+/ is 0x1f on a legacy terminal
+	type "\\e\\x1f"
+	wait "keys (any key closes)"
+	wait "split.vertical"
+	wait "ctrl+alt+v"
+	key Space
+	gone "keys (any key closes)"
+	key C-M-d
+	expect-exit 0
+	EOT
+	ptyh "$T_TMP/h.ptyh"
+}
+
+t_run "a program that asks for the mouse gets it" test_mouse_reaches_vim
+t_run "Ctrl+Alt+/ shows the bindings" test_help_overlay
 t_run "capture --screen is what the terminal shows" test_capture_screen
 t_run "split, geometric focus, close" test_split_focus_close
 t_run "zoom and back" test_zoom
