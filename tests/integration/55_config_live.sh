@@ -109,3 +109,45 @@ test_lua_key_function() {
 t_run "a broken or looping config leaves hexe usable, shows the error" test_broken_config_shows_error
 t_run "reload brings new floats; a broken reload keeps the old" test_reload_by_command_and_key
 t_run "Lua key functions run actions; a looping one is stopped" test_lua_key_function
+
+test_layout_opens_tabs() {
+	mkdir -p "$T_TMP/proj"
+	cat >"$CFG" <<LUA
+hexe.ses.layout.define({
+  name = "dev", enabled = true,
+  tabs = {
+    { name = "code", split = "v", ratio = 0.5,
+      children = { { command = "sh -c 'echo left-cmd; exec sh'" },
+                   { cwd = "$T_TMP/proj" } } },
+    { name = "logs", command = "sh -c 'echo in-logs; exec sh'" },
+  },
+})
+hexe.mux.config.setup({ status = { position = "top" } })
+LUA
+	"$HEXE" ses stop >/dev/null 2>&1 || true
+	cat >"$T_TMP/lay.ptyh" <<-EOT
+	spawn 81 24 $HEXE mux new -s lay -l dev
+	# the status bar is on top; two tabs, the first active
+	rowre 0 "^\\\\[lay\\\\] 1:code\\\\* 2:logs "
+	wait "left-cmd"
+	cell 1 40 char="│"
+	# the first pane has the focus; the right one starts in its cwd
+	key C-M-l
+	type "pwd\r"
+	wait "$T_TMP/proj"
+	key C-M-n
+	wait "in-logs"
+	key C-M-d
+	expect-exit 0
+	EOT
+	ptyh "$T_TMP/lay.ptyh"
+	t_assert_contains "$("$HEXE" ses list)" "lay 3 " "three panes"
+	local err rc=0
+	err=$("$HEXE" mux new -d -s nolay -l deev 2>&1) || rc=$?
+	t_assert_eq "$rc" 1 "unknown layout"
+	t_assert_contains "$err" 'did you mean "dev"' "suggests the name"
+	rm -f "$CFG"
+	"$HEXE" ses stop
+}
+
+t_run "a layout opens its tabs and splits; -l picks it; status on top" test_layout_opens_tabs
