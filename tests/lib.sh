@@ -36,6 +36,13 @@ hexe_env_setup() {
 	printf "PS1='\$ '\nunset PROMPT_COMMAND\n" >"$HOME/.bashrc"
 	unset PROMPT_COMMAND TMUX
 	export LANG=C.UTF-8 LC_ALL=C.UTF-8
+	# The UI tests (tests/integration/) run panes unconfined: as root, the
+	# default profile maps a pane to uid 65534, which cannot write this
+	# private $HOME. The POD tests (tests/pod/) choose profiles themselves.
+	case $0 in
+	*/integration/*) export HEXE_VOIDBOX_PROFILE=none ;;
+	*) unset HEXE_VOIDBOX_PROFILE ;;
+	esac
 	: >"$T_TMP/tracked.pids"
 	trap _t_on_exit EXIT
 	# Bash skips the EXIT trap when a signal kills it; exiting runs it.

@@ -6,11 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
 
 int
 pty_resize(int master, int cols, int rows)
@@ -21,20 +24,50 @@ pty_resize(int master, int cols, int rows)
 	return ioctl(master, TIOCSWINSZ, &ws) < 0 ? -errno : 0;
 }
 
-int
-pty_open(int *master, int *slave, int cols, int rows, char *name,
-	 size_t namesz)
+/* dir + "/" + n, without stdio (async-signal-safe). */
+static int
+slave_path(char *out, size_t n, const char *dir, unsigned num)
 {
-	int m, s, e;
-	char path[64];
+	char digits[12];
+	size_t dl = strlen(dir), k = 0;
 
-	m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	do {
+		digits[k++] = (char)('0' + num % 10);
+		num /= 10;
+	} while (num && k < sizeof digits);
+	if (dl + 1 + k + 1 > n)
+		return -ENAMETOOLONG;
+	memcpy(out, dir, dl);
+	out[dl++] = '/';
+	while (k)
+		out[dl++] = digits[--k];
+	out[dl] = '\0';
+	return 0;
+}
+
+int
+pty_open_at(const char *ptmx, const char *dir, int cols, int rows,
+	    int *master, int *slave, int *num)
+{
+	int m, s, unlock = 0, e;
+	unsigned n;
+
+	m = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
 	if (m < 0)
 		return -errno;
-	if (grantpt(m) < 0 || unlockpt(m) < 0 ||
-	    ptsname_r(m, path, sizeof path) != 0)
+	if (ioctl(m, TIOCSPTLCK, &unlock) < 0 || ioctl(m, TIOCGPTN, &n) < 0)
 		goto fail;
-	s = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* The peer of this very master, not whatever a path names now. */
+	s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (s < 0 && (errno == EINVAL || errno == ENOTTY)) {
+		char path[128];
+
+		if ((e = slave_path(path, sizeof path, dir, n)) < 0) {
+			close(m);
+			return e;
+		}
+		s = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	}
 	if (s < 0)
 		goto fail;
 	if (pty_resize(m, cols, rows) < 0) {
@@ -45,11 +78,23 @@ pty_open(int *master, int *slave, int cols, int rows, char *name,
 	}
 	*master = m;
 	*slave = s;
-	if (name)
-		snprintf(name, namesz, "%s", path);
+	*num = (int)n;
 	return 0;
 fail:
 	e = errno;
 	close(m);
 	return -e;
+}
+
+int
+pty_open(int *master, int *slave, int cols, int rows, char *name,
+	 size_t namesz)
+{
+	int num, rc;
+
+	rc = pty_open_at("/dev/ptmx", "/dev/pts", cols, rows, master, slave,
+			 &num);
+	if (rc == 0 && name)
+		snprintf(name, namesz, "/dev/pts/%d", num);
+	return rc;
 }

@@ -111,10 +111,6 @@ open_float(struct ses *ses, struct session *s, const struct config_float *d,
 	if (config_pane_isolation(&ses->config, d, s->env.v, &iso, err,
 				  errsz) < 0)
 		return -1;
-	/* Until the sandbox profiles land, panes start unconfined unless a
-	 * profile was asked for by name. */
-	if (iso.src_profile == ISO_SRC_DEFAULT && !(d->iso_own & CONFIG_ISO_PROFILE))
-		iso.profile = PROFILE_NONE;
 	sp.iso = &iso;
 	f = &s->floats[s->nfloats];
 	memset(f, 0, sizeof *f);

@@ -217,14 +217,8 @@ static int
 resolve_isolation(struct ses *ses, const struct session *s,
 		  struct isolation *iso, char *err, size_t errsz)
 {
-	if (config_pane_isolation(&ses->config, NULL, s->env.v, iso, err,
-				  errsz) < 0)
-		return -1;
-	/* Until the sandbox profiles land, panes start unconfined unless a
-	 * profile was asked for by name. */
-	if (iso->src_profile == ISO_SRC_DEFAULT)
-		iso->profile = PROFILE_NONE;
-	return 0;
+	return config_pane_isolation(&ses->config, NULL, s->env.v, iso, err,
+				     errsz);
 }
 
 int
