@@ -348,9 +348,22 @@ ses_session_relayout(struct ses *ses, struct session *s)
 	ses_send_layout(ses, s, NULL);
 }
 
+/* The status bar's note for a pane: its profile, and the pod's warning
+ * (limits not applied, a cwd it could not enter) when there is one. */
+static char *
+pane_status(struct pane *p, char *buf, size_t n)
+{
+	if (!p || !p->have_info)
+		return "";
+	if (!*p->info.info)
+		return p->info.profile;
+	snprintf(buf, n, "%s ! %s", p->info.profile, p->info.info);
+	return buf;
+}
+
 static void
 layout_pane_from(struct ses *ses, struct layout_pane *lp, uint16_t id, int x,
-		 int y, int w, int h, uint8_t flags)
+		 int y, int w, int h, uint8_t flags, char *buf, size_t bufsz)
 {
 	struct pane *p = ses_pane_by_id(ses, id);
 
@@ -361,13 +374,14 @@ layout_pane_from(struct ses *ses, struct layout_pane *lp, uint16_t id, int x,
 	lp->h = (uint16_t)h;
 	lp->flags = flags;
 	lp->title = p && p->have_info ? p->info.title : "";
-	lp->info = p && p->have_info ? p->info.profile : "";
+	lp->info = pane_status(p, buf, bufsz);
 }
 
 void
 ses_send_layout(struct ses *ses, struct session *s, struct peer *only)
 {
 	struct layout_pane lp[256 + SES_FLOATS_MAX];
+	char notes[256 + SES_FLOATS_MAX][300];
 	char *tabs[SES_TABS_MAX + 1];
 	struct lrect r[256];
 	struct msg_layout m;
@@ -395,12 +409,15 @@ ses_send_layout(struct ses *ses, struct session *s, struct peer *only)
 			if (t->zoomed && r[i].pane != t->zoomed)
 				continue;
 			if (t->zoomed)
-				layout_pane_from(ses, &lp[n++], r[i].pane, 0, 0,
+				layout_pane_from(ses, &lp[n], r[i].pane, 0, 0,
 						 s->cols, s->rows,
-						 fl | LAYOUT_ZOOMED);
+						 fl | LAYOUT_ZOOMED, notes[n],
+						 sizeof notes[n]);
 			else
-				layout_pane_from(ses, &lp[n++], r[i].pane, r[i].x,
-						 r[i].y, r[i].w, r[i].h, fl);
+				layout_pane_from(ses, &lp[n], r[i].pane, r[i].x,
+						 r[i].y, r[i].w, r[i].h, fl,
+						 notes[n], sizeof notes[n]);
+			n++;
 		}
 	}
 	for (int i = 0; i < s->nfloats; i++) {
@@ -411,7 +428,8 @@ ses_send_layout(struct ses *ses, struct session *s, struct peer *only)
 		/* The rectangle is the frame's; the pane is inside it. */
 		layout_pane_from(ses, &lp[n], f->pane, f->x, f->y, f->w, f->h,
 				 LAYOUT_FLOAT |
-					 (f->pane == focus ? LAYOUT_FOCUSED : 0));
+					 (f->pane == focus ? LAYOUT_FOCUSED : 0),
+				 notes[n], sizeof notes[n]);
 		{
 			/* The frame shows the float's configured title. */
 			char err[200];
