@@ -56,15 +56,30 @@ track_pid() {
 	echo "$1" >>"$T_TMP/tracked.pids"
 }
 
+# PID runs and is not a zombie: an orphan waits as one until PID 1
+# reaps it, which on some hosts takes a second or more.
+_t_alive() {
+	local stat
+	kill -0 "$1" 2>/dev/null || return 1
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat%% *} != Z ]]
+}
+
+# t_gone PID: the process ended (a zombie counts as ended).
+t_gone() { ! _t_alive "$1"; }
+
 _t_kill_pid() {
 	local pid=$1 i
 	[[ $pid =~ ^[0-9]+$ ]] && ((pid > 1)) || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
 	for ((i = 0; i < 20; i++)); do
-		kill -0 "$pid" 2>/dev/null || return 0
+		_t_alive "$pid" || return 0
 		sleep 0.05
 	done
-	kill -KILL "$pid" 2>/dev/null
+	# It may have ended since: under `set -e` a failed kill must not
+	# end the caller.
+	kill -KILL "$pid" 2>/dev/null || true
 	return 0
 }
 

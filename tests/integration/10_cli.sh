@@ -106,8 +106,8 @@ test_kill_session() {
 	if "$HEXE" ses list | grep -q '^doomed '; then
 		echo "session still listed"; return 1
 	fi
-	t_wait_for 3 sh -c '! kill -0 '"$pid"' 2>/dev/null'
-	t_wait_for 3 sh -c '! kill -0 '"$podpid"' 2>/dev/null'
+	t_wait_for 3 t_gone "$pid"
+	t_wait_for 3 t_gone "$podpid"
 	local err
 	if err=$("$HEXE" ses kill doomed 2>&1); then
 		echo "second kill succeeded"; return 1
@@ -212,7 +212,7 @@ test_stop_ends_everything() {
 	"$HEXE" ses stop
 	local p
 	for p in $pids; do
-		t_wait_for 3 sh -c '! kill -0 '"$p"' 2>/dev/null'
+		t_wait_for 3 t_gone "$p"
 	done
 	[[ ! -e $rt/ses.sock ]]
 }

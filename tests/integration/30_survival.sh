@@ -25,7 +25,7 @@ test_kill_ses_readopts() {
 	pods_before=$("$HEXE" pod list | awk '{ print $1, $2, $3 }')
 	ses_pid=$(cat "$RT/ses.pid")
 	kill -9 "$ses_pid"
-	t_wait_for 3 sh -c '! kill -0 '"$ses_pid"' 2>/dev/null'
+	t_wait_for 3 t_gone "$ses_pid"
 	# Every pane still runs without a daemon.
 	local p
 	for p in $(awk '{ print $3 }' <<<"$pods_before"); do

@@ -20,6 +20,10 @@ had_cgroup() { # SESSION-LOG
 	grep -q " cgroup: " "$1"
 }
 
+job_running() { # CMDLINE
+	[[ -n $(pod_pids_with "$1") ]]
+}
+
 leftovers_gone() { # TOKEN
 	[[ -z $(pod_pids_with "$1") ]]
 }
@@ -28,9 +32,15 @@ leftovers_gone() { # TOKEN
 t21_exit() {
 	local p=$1 s=t21a-$1 j id
 	j=$(job 9 "$p")
-	pod_new "$p" "$s" /bin/sh -c 'nohup '"$j"' >/dev/null 2>&1 & echo "$HEXE_PANE" > "$1"; sleep 0.2; exit 0' \
+	# The payload exits only once the job runs `sleep`: before that, on
+	# a loaded machine, nohup may not yet ignore the hangup the exit sends.
+	pod_new "$p" "$s" /bin/sh -c 'nohup '"$j"' >/dev/null 2>&1 &
+		echo "$HEXE_PANE" > "$1.tmp" && mv "$1.tmp" "$1"
+		until [ -e "$1.go" ]; do sleep 0.05; done; exit 0' \
 		_ "$RES/$s.up"
 	pod_wait_file "$RES/$s.up"
+	t_wait_for 10 job_running "$j"
+	touch "$RES/$s.up.go"
 	pod_wait_gone "$s"
 	id=$(cat "$RES/$s.up")
 	if pod_has "$p" pidns; then
@@ -88,7 +98,7 @@ t21_kill_ses() {
 	done
 	ses=$(head -n 1 "$RT/ses.pid")
 	kill -KILL "$ses"
-	t_wait_for 3 sh -c '! kill -0 "$1" 2>/dev/null' _ "$ses"
+	t_wait_for 3 t_gone "$ses"
 	sleep 0.3
 	for p in "${POD_PROFILES[@]}"; do
 		[[ -n $(pod_pids_with "$(job 7 "$p")") ]] || { echo "the $p pane died with the ses"; return 1; }

@@ -535,7 +535,7 @@ test_sweep_after_pod_sigkill() {
 	# ses notices the lost pod and sweeps its cgroups (and whatever is
 	# left in them).
 	t_wait_for 5 all_gone "${dirs[@]}"
-	t_wait_for 3 sh -c '! kill -0 "$1" 2>/dev/null' _ "$pid"
+	t_wait_for 3 t_gone "$pid"
 }
 
 test_sweep_after_ses_sigkill() {
@@ -551,7 +551,7 @@ test_sweep_after_ses_sigkill() {
 	((${#dead_dirs[@]} > 0)) || { echo "the pane has no cgroup"; return 1; }
 	# Both the daemon and one pod die at once; the other pane lives on.
 	kill -KILL "$ses" "$dead_pod"
-	t_wait_for 3 sh -c '! kill -0 "$1" 2>/dev/null' _ "$ses"
+	t_wait_for 3 t_gone "$ses"
 	# The next daemon (started by any command) adopts the live pane and
 	# sweeps the dead one's cgroups.
 	"$HEXE" ses list >/dev/null
