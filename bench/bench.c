@@ -41,12 +41,16 @@
 #define KEY_SEGMENT 16     /* keys typed before the line is cleared */
 #define MAX_PANES 64
 
+/* Contenders by slot; a second hexe (--baseline) compares two builds. */
+enum slot { S_BARE, S_TMUX, S_HEXE, S_BASE, SLOTS };
+
 struct size {
 	int cols, rows;
 };
 
 struct opts {
 	const char *hexe;
+	const char *baseline;
 	const char *tmux;
 	const char *out;
 	const char *only;  /* comma-separated scenario groups, or NULL */
@@ -64,7 +68,8 @@ struct bench {
 	char payload[PAYLOAD_COUNT][320];
 	char warmup[PAYLOAD_COUNT][320]; /* the same, 1 MiB, for warm-ups */
 	char conf[320];
-	struct contender ct[CT_COUNT];
+	struct contender ct[SLOTS];
+	int nslots;
 	struct report rep;
 	char notes[4096];
 	int marker; /* makes every marker unique */
@@ -159,10 +164,26 @@ fail_screen(struct bench *b, struct term *t, const char *what)
 
 /* The run's order of contenders: rotated by run number. */
 static void
-rotation(int run, const enum contender_kind *in, int n, enum contender_kind *out)
+rotation(int run, const int *in, int n, int *out)
 {
 	for (int i = 0; i < n; i++)
 		out[i] = in[(i + run) % n];
+}
+
+/* A scenario's contenders (slots): bare if it applies, tmux, hexe, and
+ * the baseline hexe when there is one. */
+static int
+lineup(const struct bench *b, bool bare, int *out)
+{
+	int n = 0;
+
+	if (bare)
+		out[n++] = S_BARE;
+	out[n++] = S_TMUX;
+	out[n++] = S_HEXE;
+	if (b->nslots > S_BASE)
+		out[n++] = S_BASE;
+	return n;
 }
 
 /* ---- environment ---- */
@@ -272,7 +293,7 @@ make_payloads(struct bench *b)
 static void
 cleanup(struct bench *b)
 {
-	for (int i = 0; i < CT_COUNT; i++)
+	for (int i = 0; i < b->nslots; i++)
 		contender_stop(&b->ct[i]);
 	if (b->tmp[0])
 		nftw(b->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -395,8 +416,8 @@ timed_keys(struct bench *b, struct term *t, int n, double *ms)
 static void
 scenario_throughput(struct bench *b, struct size sz)
 {
-	static const enum contender_kind all[] = { CT_BARE, CT_TMUX, CT_HEXE };
-	struct term *t[CT_COUNT] = { 0 };
+	int all[SLOTS], nall = lineup(b, true, all);
+	struct term *t[SLOTS] = { 0 };
 	char cmds[1 + PAYLOAD_COUNT][400], names[1 + PAYLOAD_COUNT][96];
 	char warm[1 + PAYLOAD_COUNT][400];
 
@@ -412,20 +433,21 @@ scenario_throughput(struct bench *b, struct size sz)
 		snprintf(names[1 + k], sizeof names[0], "throughput %s %dx%d",
 			 payload_name(k), sz.cols, sz.rows);
 	}
-	for (int i = 0; i < CT_COUNT; i++) {
+	for (int i = 0; i < nall; i++) {
 		struct contender *ct = &b->ct[all[i]];
+		int c = all[i];
 
 		contender_fresh(ct, "tp");
-		t[i] = contender_new_session(ct, sz.cols, sz.rows, "tp");
-		if (!wait_prompt(t[i], PROMPT_MS))
-			fail_screen(b, t[i], "no prompt");
+		t[c] = contender_new_session(ct, sz.cols, sz.rows, "tp");
+		if (!wait_prompt(t[c], PROMPT_MS))
+			fail_screen(b, t[c], "no prompt");
 	}
 	for (int w = 0; w < 1 + PAYLOAD_COUNT && !interrupted; w++) {
 		for (int run = 0; run <= b->o.runs && !interrupted; run++) {
-			enum contender_kind order[CT_COUNT];
+			int order[SLOTS];
 
-			rotation(run, all, CT_COUNT, order);
-			for (int i = 0; i < CT_COUNT; i++) {
+			rotation(run, all, nall, order);
+			for (int i = 0; i < nall; i++) {
 				int c = order[i];
 				double ms = timed_command(b, t[c],
 							  run ? cmds[w] : warm[w],
@@ -443,9 +465,9 @@ scenario_throughput(struct bench *b, struct size sz)
 			}
 		}
 	}
-	for (int i = 0; i < CT_COUNT; i++) {
+	for (int i = 0; i < nall; i++) {
 		contender_stop(&b->ct[all[i]]);
-		term_close(t[i], 3000);
+		term_close(t[all[i]], 3000);
 	}
 }
 
@@ -473,25 +495,26 @@ record_keys(struct bench *b, const char *scen, const char *who, double *ms,
 static void
 scenario_latency_idle(struct bench *b, struct size sz)
 {
-	static const enum contender_kind all[] = { CT_BARE, CT_TMUX, CT_HEXE };
-	struct term *t[CT_COUNT] = { 0 };
+	int all[SLOTS], nall = lineup(b, true, all);
+	struct term *t[SLOTS] = { 0 };
 	double *ms = calloc((size_t)b->o.keys, sizeof *ms);
 	char scen[96];
 
 	snprintf(scen, sizeof scen, "latency idle %dx%d", sz.cols, sz.rows);
-	for (int i = 0; i < CT_COUNT; i++) {
+	for (int i = 0; i < nall; i++) {
 		struct contender *ct = &b->ct[all[i]];
+		int c = all[i];
 
 		contender_fresh(ct, "li");
-		t[i] = contender_new_session(ct, sz.cols, sz.rows, "li");
-		if (!wait_prompt(t[i], PROMPT_MS) || !clear_screen(t[i]))
-			fail_screen(b, t[i], "no prompt");
+		t[c] = contender_new_session(ct, sz.cols, sz.rows, "li");
+		if (!wait_prompt(t[c], PROMPT_MS) || !clear_screen(t[c]))
+			fail_screen(b, t[c], "no prompt");
 	}
 	for (int run = 0; run <= b->o.runs && !interrupted; run++) {
-		enum contender_kind order[CT_COUNT];
+		int order[SLOTS];
 
-		rotation(run, all, CT_COUNT, order);
-		for (int i = 0; i < CT_COUNT; i++) {
+		rotation(run, all, nall, order);
+		for (int i = 0; i < nall; i++) {
 			int c = order[i];
 			int want = run == 0 ? b->o.keys / 4 : b->o.keys;
 			int n = timed_keys(b, t[c], want, ms);
@@ -503,9 +526,9 @@ scenario_latency_idle(struct bench *b, struct size sz)
 				record_keys(b, scen, b->ct[c].name, ms, n, want);
 		}
 	}
-	for (int i = 0; i < CT_COUNT; i++) {
+	for (int i = 0; i < nall; i++) {
 		contender_stop(&b->ct[all[i]]);
-		term_close(t[i], 3000);
+		term_close(t[all[i]], 3000);
 	}
 	free(ms);
 }
@@ -544,9 +567,9 @@ new_pane(struct contender *ct, const char *session, char before[][32],
 static void
 scenario_latency_flood(struct bench *b, struct size sz)
 {
-	static const enum contender_kind all[] = { CT_TMUX, CT_HEXE };
-	struct term *t[2] = { 0 };
-	char left[2][32];
+	int all[SLOTS], nall = lineup(b, false, all);
+	struct term *t[SLOTS] = { 0 };
+	char left[SLOTS][32];
 	double *ms = calloc((size_t)b->o.keys, sizeof *ms);
 	char scen[96];
 	const char *flood[] = { "yes 0123456789012345678901234567890123456789",
@@ -555,7 +578,7 @@ scenario_latency_flood(struct bench *b, struct size sz)
 	const char *clr[] = { "clear", "Enter", NULL };
 
 	snprintf(scen, sizeof scen, "latency flood %dx%d", sz.cols, sz.rows);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < nall; i++) {
 		struct contender *ct = &b->ct[all[i]];
 		char panes[MAX_PANES][32], right[32];
 
@@ -575,8 +598,8 @@ scenario_latency_flood(struct bench *b, struct size sz)
 			fail_screen(b, t[i], "no prompt in the new pane");
 	}
 	for (int run = 0; run <= b->o.runs && !interrupted; run++) {
-		for (int k = 0; k < 2; k++) {
-			int i = (k + run) % 2, n;
+		for (int k = 0; k < nall; k++) {
+			int i = (k + run) % nall, n;
 			int want = run == 0 ? b->o.keys / 4 : b->o.keys;
 			struct contender *ct = &b->ct[all[i]];
 
@@ -598,7 +621,7 @@ scenario_latency_flood(struct bench *b, struct size sz)
 				record_keys(b, scen, ct->name, ms, n, want);
 		}
 	}
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < nall; i++) {
 		contender_stop(&b->ct[all[i]]);
 		term_close(t[i], 3000);
 	}
@@ -633,15 +656,15 @@ capture_wait(struct bench *b, struct contender *ct, const char *target,
 static void
 scenario_start(struct bench *b, struct size sz)
 {
-	static const enum contender_kind all[] = { CT_BARE, CT_TMUX, CT_HEXE };
+	int all[SLOTS], nall = lineup(b, true, all);
 	char scen[96];
 
 	snprintf(scen, sizeof scen, "start new %dx%d", sz.cols, sz.rows);
 	for (int run = 0; run <= b->o.runs && !interrupted; run++) {
-		enum contender_kind order[CT_COUNT];
+		int order[SLOTS];
 
-		rotation(run, all, CT_COUNT, order);
-		for (int i = 0; i < CT_COUNT; i++) {
+		rotation(run, all, nall, order);
+		for (int i = 0; i < nall; i++) {
 			struct contender *ct = &b->ct[order[i]];
 			uint64_t t0;
 			struct term *t;
@@ -730,17 +753,17 @@ build_ten(struct bench *b, struct contender *ct, const char *s, int cols,
 static void
 scenario_attach(struct bench *b, struct size sz)
 {
-	static const enum contender_kind all[] = { CT_TMUX, CT_HEXE };
-	bool ready[2];
+	int all[SLOTS], nall = lineup(b, false, all);
+	bool ready[SLOTS];
 	char scen[96];
 	int ten = 10;
 
 	snprintf(scen, sizeof scen, "attach 10 panes %dx%d", sz.cols, sz.rows);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < nall; i++) {
 		struct contender *ct = &b->ct[all[i]];
 		/* the session as big as the client will make it: hexe keeps
 		 * a row for its status bar */
-		int rows = sz.rows - (all[i] == CT_HEXE ? 1 : 0);
+		int rows = sz.rows - (ct->kind == CT_HEXE ? 1 : 0);
 
 		contender_fresh(ct, "at");
 		ready[i] = build_ten(b, ct, "at", sz.cols, rows) == 10;
@@ -749,8 +772,8 @@ scenario_attach(struct bench *b, struct size sz)
 				  "could not build the session");
 	}
 	for (int run = 0; run <= b->o.runs && !interrupted; run++) {
-		for (int k = 0; k < 2; k++) {
-			int i = (k + run) % 2;
+		for (int k = 0; k < nall; k++) {
+			int i = (k + run) % nall;
 			struct contender *ct = &b->ct[all[i]];
 			struct term *t;
 			uint64_t t0;
@@ -848,12 +871,12 @@ fill_panes(struct bench *b, struct contender *ct, char p[][32], int n,
 static void
 scenario_memory(struct bench *b, struct size sz)
 {
-	static const enum contender_kind all[] = { CT_TMUX, CT_HEXE };
+	int all[SLOTS], nall = lineup(b, false, all);
 	const int npanes = 20;
 
 	for (int run = 0; run < b->o.mem_runs && !interrupted; run++) {
-		for (int k = 0; k < 2; k++) {
-			int i = (k + run) % 2, n, np;
+		for (int k = 0; k < nall; k++) {
+			int i = (k + run) % nall, n, np;
 			struct contender *ct = &b->ct[all[i]];
 			char p[MAX_PANES][32];
 			long m1, m20, m2k, m10k;
@@ -1075,10 +1098,9 @@ spawn_direct(const struct spawn_variant *v, int k)
 /* `hexe mux new -d -- /bin/true` against a running daemon: the client,
  * ses creating the session, the pod and its child. */
 static double
-spawn_hexe(struct bench *b, const struct spawn_variant *v, int k, char *err,
-	   size_t errsz)
+spawn_hexe(struct contender *ct, const struct spawn_variant *v, int k,
+	   char *err, size_t errsz)
 {
-	struct contender *ct = &b->ct[CT_HEXE];
 	char name[32];
 	uint64_t t0;
 	int rc;
@@ -1099,43 +1121,61 @@ spawn_hexe(struct bench *b, const struct spawn_variant *v, int k, char *err,
 	return rc < 0 ? -1 : ms_since(t0);
 }
 
+/* One spawn measurement: a variant, and for hexe's, which hexe. */
+struct spawn_job {
+	const struct spawn_variant *v;
+	struct contender *ct; /* NULL: run directly */
+	bool na;
+};
+
 static void
 scenario_spawn(struct bench *b)
 {
-	bool na[N_SPAWN] = { false };
-	char why[N_SPAWN][200];
-	int k = 0;
+	struct spawn_job jobs[2 * N_SPAWN];
+	int njobs = 0, k = 0;
 
-	contender_fresh(&b->ct[CT_HEXE], "sp");
+	for (size_t i = 0; i < N_SPAWN; i++) {
+		const struct spawn_variant *v = &spawn_variants[i];
+
+		if (!v->profile) {
+			jobs[njobs++] = (struct spawn_job){ v, NULL, false };
+			continue;
+		}
+		for (int sl = S_HEXE; sl < b->nslots; sl++)
+			jobs[njobs++] = (struct spawn_job){ v, &b->ct[sl], false };
+	}
+	for (int sl = S_HEXE; sl < b->nslots; sl++)
+		contender_fresh(&b->ct[sl], "sp");
 	for (int run = 0; run <= b->o.runs && !interrupted; run++) {
-		for (size_t j = 0; j < N_SPAWN; j++) {
-			size_t i = (j + (size_t)run) % N_SPAWN;
-			const struct spawn_variant *v = &spawn_variants[i];
+		for (int j = 0; j < njobs; j++) {
+			struct spawn_job *jb = &jobs[(j + run) % njobs];
+			const char *who = jb->ct ? jb->ct->name : jb->v->who;
 			char err[512] = "";
 			double ms;
 
-			if (na[i])
+			if (jb->na)
 				continue;
-			ms = v->profile ? spawn_hexe(b, v, k++, err, sizeof err)
-					: spawn_direct(v, k++);
+			ms = jb->ct ? spawn_hexe(jb->ct, jb->v, k++, err, sizeof err)
+				    : spawn_direct(jb->v, k++);
 			if (ms < 0) {
-				na[i] = true;
-				snprintf(why[i], sizeof why[i], "%s",
-					 err[0] ? err : "failed on this machine");
-				say(b, "  %s %s: n/a (%s)", v->scenario, v->who,
-				    why[i]);
-				report_na(&b->rep, v->scenario, v->who, "ms",
-					  why[i]);
+				jb->na = true;
+				if (!err[0])
+					snprintf(err, sizeof err,
+						 "failed on this machine");
+				say(b, "  %s %s: n/a (%s)", jb->v->scenario, who,
+				    err);
+				report_na(&b->rep, jb->v->scenario, who, "ms", err);
 				continue;
 			}
 			if (b->o.verbose)
-				say(b, "  %s %s run %d: %.1f ms", v->scenario,
-				    v->who, run, ms);
+				say(b, "  %s %s run %d: %.1f ms", jb->v->scenario,
+				    who, run, ms);
 			if (run > 0)
-				report_add(&b->rep, v->scenario, v->who, "ms", ms);
+				report_add(&b->rep, jb->v->scenario, who, "ms", ms);
 		}
 	}
-	contender_stop(&b->ct[CT_HEXE]);
+	for (int sl = S_HEXE; sl < b->nslots; sl++)
+		contender_stop(&b->ct[sl]);
 }
 
 /* ---- report ---- */
@@ -1235,7 +1275,8 @@ on_signal(int sig)
 static void
 usage(FILE *f)
 {
-	fputs("usage: hexe-bench --hexe PATH [--tmux PATH] [--out FILE]\n"
+	fputs("usage: hexe-bench --hexe PATH [--baseline PATH] [--tmux PATH]\n"
+	      "       [--out FILE]\n"
 	      "       [--runs N] [--keys N] [--seq N] [--payload-mib N]\n"
 	      "       [--memory-runs N] [--only GROUP,...] [-v]\n"
 	      "groups: throughput latency start attach memory spawn\n",
@@ -1248,6 +1289,7 @@ parse_args(struct opts *o, int argc, char **argv)
 	static const struct option lo[] = {
 		{ "hexe", required_argument, NULL, 'h' },
 		{ "tmux", required_argument, NULL, 't' },
+		{ "baseline", required_argument, NULL, 'b' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "keys", required_argument, NULL, 'k' },
@@ -1270,6 +1312,7 @@ parse_args(struct opts *o, int argc, char **argv)
 		switch (c) {
 		case 'h': o->hexe = optarg; break;
 		case 't': o->tmux = optarg; break;
+		case 'b': o->baseline = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'r': o->runs = atoi(optarg); break;
 		case 'k': o->keys = atoi(optarg); break;
@@ -1295,13 +1338,17 @@ main(int argc, char **argv)
 	static const struct size small = { 80, 24 }, big = { 200, 50 };
 	struct bench b;
 	struct sigaction sa;
-	char hexe_abs[4096], *meta;
+	char hexe_abs[4096], base_abs[4096], *meta;
 	uint64_t t0 = now_ns();
 
 	memset(&b, 0, sizeof b);
 	parse_args(&b.o, argc, argv);
 	if (!realpath(b.o.hexe, hexe_abs)) {
 		perror(b.o.hexe);
+		return 2;
+	}
+	if (b.o.baseline && !realpath(b.o.baseline, base_abs)) {
+		perror(b.o.baseline);
 		return 2;
 	}
 	memset(&sa, 0, sizeof sa);
@@ -1312,9 +1359,15 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	report_init(&b.rep);
 	setup_env(&b);
-	contender_init(&b.ct[CT_BARE], CT_BARE, "/bin/bash", NULL);
-	contender_init(&b.ct[CT_TMUX], CT_TMUX, b.o.tmux, b.conf);
-	contender_init(&b.ct[CT_HEXE], CT_HEXE, hexe_abs, NULL);
+	contender_init(&b.ct[S_BARE], CT_BARE, "bare", "/bin/bash", NULL);
+	contender_init(&b.ct[S_TMUX], CT_TMUX, "tmux", b.o.tmux, b.conf);
+	contender_init(&b.ct[S_HEXE], CT_HEXE, "hexe", hexe_abs, NULL);
+	b.nslots = S_HEXE + 1;
+	if (b.o.baseline) {
+		contender_init(&b.ct[S_BASE], CT_HEXE, "hexe-base", base_abs,
+			       NULL);
+		b.nslots = S_BASE + 1;
+	}
 	add_note(&b, "hexe has no way to turn its status bar off yet: its "
 		     "panes are one row shorter than tmux's (status off)");
 

@@ -20,15 +20,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *const names[CT_COUNT] = { "bare", "tmux", "hexe" };
-
 void
 contender_init(struct contender *ct, enum contender_kind kind,
-	       const char *exe, const char *conf)
+	       const char *name, const char *exe, const char *conf)
 {
 	memset(ct, 0, sizeof *ct);
 	ct->kind = kind;
-	ct->name = names[kind];
+	ct->name = name;
 	ct->exe = exe;
 	ct->conf = conf;
 	contender_fresh(ct, "init");
@@ -38,8 +36,8 @@ void
 contender_fresh(struct contender *ct, const char *tag)
 {
 	ct->generation++;
-	snprintf(ct->server, sizeof ct->server, "bench%d-%s%d", (int)getpid(),
-		 tag, ct->generation);
+	snprintf(ct->server, sizeof ct->server, "bench%d-%s-%s%d", (int)getpid(),
+		 ct->name, tag, ct->generation);
 }
 
 /* ---- helper commands ---- */

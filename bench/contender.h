@@ -32,7 +32,7 @@ struct contender {
 };
 
 void contender_init(struct contender *ct, enum contender_kind kind,
-		    const char *exe, const char *conf);
+		    const char *name, const char *exe, const char *conf);
 /* A new, empty private instance/socket name for the next server. */
 void contender_fresh(struct contender *ct, const char *tag);
 

@@ -169,12 +169,12 @@ static int
 contender_rank(const char *c)
 {
 	static const char *const order[] = { "bare", "tmux", "hexe",
-					     "unshare", "bwrap" };
+					     "hexe-base", "unshare", "bwrap" };
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		if (strcmp(c, order[i]) == 0)
 			return i;
-	return 5;
+	return 6;
 }
 
 static int
