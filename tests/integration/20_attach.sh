@@ -199,7 +199,9 @@ test_large_paste_arrives_whole() {
 test_login_shell_readline_job_control() {
 	cat >"$T_TMP/j.ptyh" <<-EOT
 	spawn 80 24 $HEXE mux new -s js
-	drain 300
+	# keys typed before the pane exists have nowhere to go: wait for
+	# the login shell's prompt (a loaded machine takes its time)
+	waitre "[#$] ?$"
 	type "PS1='rdy> '\r"
 	wait "rdy> "
 	type "clear\r"
