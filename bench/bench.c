@@ -54,6 +54,9 @@ struct opts {
 	const char *tmux;
 	const char *out;
 	const char *only;  /* comma-separated scenario groups, or NULL */
+	const char *contenders; /* comma-separated names, or NULL: all */
+	const char *workloads;  /* throughput: seq,colour,unicode,cursor */
+	const char *sizes;      /* "80x24,200x50" */
 	int runs;          /* measured runs after the warm-up */
 	int keys;          /* keystrokes per latency run */
 	long seq;          /* seq 1 N */
@@ -72,6 +75,7 @@ struct bench {
 	int nslots;
 	struct report rep;
 	char notes[4096];
+	char load_start[64]; /* /proc/loadavg when the run began */
 	int marker; /* makes every marker unique */
 };
 
@@ -106,11 +110,11 @@ add_note(struct bench *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Is word in the comma-separated list (a NULL list has everything)? */
 static bool
-wanted(const struct bench *b, const char *group)
+in_list(const char *p, const char *word)
 {
-	const char *p = b->o.only;
-	size_t n = strlen(group);
+	size_t n = strlen(word);
 
 	if (!p)
 		return true;
@@ -118,11 +122,17 @@ wanted(const struct bench *b, const char *group)
 		const char *e = strchr(p, ',');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 
-		if (len == n && strncmp(p, group, n) == 0)
+		if (len == n && strncmp(p, word, n) == 0)
 			return true;
 		p += len + (e ? 1 : 0);
 	}
 	return false;
+}
+
+static bool
+wanted(const struct bench *b, const char *group)
+{
+	return in_list(b->o.only, group);
 }
 
 static double
@@ -177,12 +187,12 @@ lineup(const struct bench *b, bool bare, int *out)
 {
 	int n = 0;
 
-	if (bare)
-		out[n++] = S_BARE;
-	out[n++] = S_TMUX;
-	out[n++] = S_HEXE;
-	if (b->nslots > S_BASE)
-		out[n++] = S_BASE;
+	for (int sl = 0; sl < b->nslots; sl++) {
+		if (sl == S_BARE && !bare)
+			continue;
+		if (in_list(b->o.contenders, b->ct[sl].name))
+			out[n++] = sl;
+	}
 	return n;
 }
 
@@ -313,10 +323,12 @@ clear_screen(struct term *t)
  * Enter and time until the marker's output is on screen. Returns ms, or
  * a negative number on a timeout. */
 static double
-timed_command(struct bench *b, struct term *t, const char *cmd, int timeout_ms)
+timed_command(struct bench *b, struct term *t, const char *cmd, int timeout_ms,
+	      struct contender *ct, double *cpu_s)
 {
 	char typed[1024], echo[64], marker[32];
-	uint64_t t0;
+	uint64_t t0, cpu0;
+	double ms;
 	int k = ++b->marker;
 
 	/* the typed line shows "Q$((1000+k))Z", the output "Q<1000+k>Z" */
@@ -332,13 +344,17 @@ timed_command(struct bench *b, struct term *t, const char *cmd, int timeout_ms)
 		fail_screen(b, t, "the command was not echoed");
 		return -1;
 	}
+	/* the contender's CPU time, a steadier figure on a busy machine */
+	cpu0 = contender_cpu_ns(ct, term_pid(t));
 	t0 = now_ns();
 	term_sends(t, "\r");
 	if (!term_wait_text(t, marker, timeout_ms)) {
 		fail_screen(b, t, "the marker did not appear");
 		return -1;
 	}
-	return ms_since(t0);
+	ms = ms_since(t0);
+	*cpu_s = (double)(contender_cpu_ns(ct, term_pid(t)) - cpu0) / 1e9;
+	return ms;
 }
 
 static double
@@ -443,25 +459,37 @@ scenario_throughput(struct bench *b, struct size sz)
 			fail_screen(b, t[c], "no prompt");
 	}
 	for (int w = 0; w < 1 + PAYLOAD_COUNT && !interrupted; w++) {
+		if (!in_list(b->o.workloads,
+			     w ? payload_name((enum payload_kind)(w - 1)) : "seq"))
+			continue;
 		for (int run = 0; run <= b->o.runs && !interrupted; run++) {
 			int order[SLOTS];
 
 			rotation(run, all, nall, order);
 			for (int i = 0; i < nall; i++) {
 				int c = order[i];
+				double cpu = 0;
 				double ms = timed_command(b, t[c],
 							  run ? cmds[w] : warm[w],
-							  180000);
+							  180000, &b->ct[c], &cpu);
+				char cname[128];
 
-				say(b, "  %s %s run %d: %.0f ms%s", names[w],
-				    b->ct[c].name, run, ms,
+				say(b, "  %s %s run %d: %.0f ms, cpu %.2f s%s",
+				    names[w], b->ct[c].name, run, ms, cpu,
 				    run == 0 ? " (warm-up)" : "");
-				if (ms < 0)
+				snprintf(cname, sizeof cname, "%s, cpu",
+					 names[w]);
+				if (ms < 0) {
 					report_fail(&b->rep, names[w],
 						    b->ct[c].name, "s");
-				else if (run > 0)
+				} else if (run > 0) {
 					report_add(&b->rep, names[w],
 						   b->ct[c].name, "s", ms / 1000);
+					if (c != S_BARE)
+						report_add(&b->rep, cname,
+							   b->ct[c].name, "s",
+							   cpu);
+				}
 			}
 		}
 	}
@@ -1222,11 +1250,23 @@ first_line(char *s)
 }
 
 static void
+read_loadavg(char *out, size_t n)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	out[0] = '\0';
+	if (f && fgets(out, (int)n, f))
+		first_line(out);
+	if (f)
+		fclose(f);
+}
+
+static void
 machine_meta(struct bench *b, char *out, size_t n, double elapsed_s)
 {
 	struct utsname u;
 	char cpu[256] = "?", line[512], date[64], tmuxv[128] = "?",
-	     hexev[256] = "?", notes[8192], cpu_e[512];
+	     hexev[256] = "?", notes[8192], cpu_e[512], load_end[64];
 	long mem_kib = 0;
 	time_t now = time(NULL);
 	char *argv_t[] = { (char *)b->o.tmux, "-V", NULL };
@@ -1245,6 +1285,7 @@ machine_meta(struct bench *b, char *out, size_t n, double elapsed_s)
 	if (f)
 		fclose(f);
 	uname(&u);
+	read_loadavg(load_end, sizeof load_end);
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
 	run_cmd(argv_t, tmuxv, sizeof tmuxv, 5000);
 	first_line(tmuxv);
@@ -1257,10 +1298,12 @@ machine_meta(struct bench *b, char *out, size_t n, double elapsed_s)
 		 "\"cpus\": %ld, \"mem_mib\": %ld, \"tmux\": \"%s\", "
 		 "\"hexe\": \"%s\", \"runs\": %d, \"keys\": %d, \"seq\": %ld, "
 		 "\"payload_mib\": %d, \"memory_runs\": %d, "
-		 "\"elapsed_s\": %.0f, \"notes\": \"%s\"}",
+		 "\"elapsed_s\": %.0f, \"loadavg_start\": \"%s\", "
+		 "\"loadavg_end\": \"%s\", \"notes\": \"%s\"}",
 		 date, u.sysname, u.release, cpu_e, sysconf(_SC_NPROCESSORS_ONLN),
 		 mem_kib / 1024, tmuxv, hexev, b->o.runs, b->o.keys, b->o.seq,
-		 b->o.payload_mib, b->o.mem_runs, elapsed_s, notes);
+		 b->o.payload_mib, b->o.mem_runs, elapsed_s, b->load_start,
+		 load_end, notes);
 }
 
 /* ---- main ---- */
@@ -1279,6 +1322,8 @@ usage(FILE *f)
 	      "       [--out FILE]\n"
 	      "       [--runs N] [--keys N] [--seq N] [--payload-mib N]\n"
 	      "       [--memory-runs N] [--only GROUP,...] [-v]\n"
+	      "       [--contenders bare,tmux,hexe,hexe-base]\n"
+	      "       [--workloads seq,colour,unicode,cursor] [--sizes 80x24,200x50]\n"
 	      "groups: throughput latency start attach memory spawn\n",
 	      f);
 }
@@ -1297,6 +1342,9 @@ parse_args(struct opts *o, int argc, char **argv)
 		{ "payload-mib", required_argument, NULL, 'p' },
 		{ "memory-runs", required_argument, NULL, 'm' },
 		{ "only", required_argument, NULL, 'O' },
+		{ "contenders", required_argument, NULL, 'C' },
+		{ "workloads", required_argument, NULL, 'W' },
+		{ "sizes", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1320,6 +1368,9 @@ parse_args(struct opts *o, int argc, char **argv)
 		case 'p': o->payload_mib = atoi(optarg); break;
 		case 'm': o->mem_runs = atoi(optarg); break;
 		case 'O': o->only = optarg; break;
+		case 'C': o->contenders = optarg; break;
+		case 'W': o->workloads = optarg; break;
+		case 'S': o->sizes = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'H': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
@@ -1358,6 +1409,7 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	report_init(&b.rep);
+	read_loadavg(b.load_start, sizeof b.load_start);
 	setup_env(&b);
 	contender_init(&b.ct[S_BARE], CT_BARE, "bare", "/bin/bash", NULL);
 	contender_init(&b.ct[S_TMUX], CT_TMUX, "tmux", b.o.tmux, b.conf);
@@ -1375,8 +1427,9 @@ main(int argc, char **argv)
 		say(&b, "making %d MiB payloads", b.o.payload_mib);
 		make_payloads(&b);
 		say(&b, "throughput");
-		scenario_throughput(&b, small);
-		if (!interrupted)
+		if (in_list(b.o.sizes, "80x24"))
+			scenario_throughput(&b, small);
+		if (!interrupted && in_list(b.o.sizes, "200x50"))
 			scenario_throughput(&b, big);
 	}
 	if (wanted(&b, "latency") && !interrupted) {
@@ -1408,7 +1461,13 @@ main(int argc, char **argv)
 	printf("\n");
 	report_print(&b.rep, stdout, ref_of);
 	printf("\nnotes:\n%s\n", b.notes);
-	printf("elapsed: %.0f s\n", (double)(now_ns() - t0) / 1e9);
+	{
+		char le[64];
+
+		read_loadavg(le, sizeof le);
+		printf("elapsed: %.0f s; load average at start %s, at end %s\n",
+		       (double)(now_ns() - t0) / 1e9, b.load_start, le);
+	}
 	if (b.o.out) {
 		FILE *f = fopen(b.o.out, "w");
 

@@ -481,6 +481,39 @@ contender_server_pids(struct contender *ct, pid_t *pids, int max)
 	return n;
 }
 
+static uint64_t
+cpu_ns(pid_t pid)
+{
+	char path[64];
+	unsigned long long ns = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/schedstat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return ns;
+}
+
+uint64_t
+contender_cpu_ns(struct contender *ct, pid_t client)
+{
+	pid_t pids[CT_MAX_PIDS];
+	int n;
+	uint64_t sum;
+
+	if (ct->kind == CT_BARE)
+		return 0;
+	n = contender_server_pids(ct, pids, CT_MAX_PIDS);
+	sum = cpu_ns(client);
+	for (int i = 0; i < n; i++)
+		sum += cpu_ns(pids[i]);
+	return sum;
+}
+
 void
 contender_stop(struct contender *ct)
 {

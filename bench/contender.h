@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "term.h"
@@ -59,6 +60,10 @@ int contender_capture(struct contender *ct, const char *target,
 		      char *out, size_t outsz);
 /* Processes of the server side (hexe: ses and pods; tmux: the server). */
 int contender_server_pids(struct contender *ct, pid_t *pids, int max);
+/* CPU time used so far by the client and the server side, in ns (from
+ * /proc/PID/schedstat; processes that ended are not counted, so take it
+ * while they all live). 0 for bare. */
+uint64_t contender_cpu_ns(struct contender *ct, pid_t client);
 /* End the server and everything it runs; by pid if it lingers. */
 void contender_stop(struct contender *ct);
 
