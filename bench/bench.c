@@ -327,7 +327,9 @@ timed_command(struct bench *b, struct term *t, const char *cmd, int timeout_ms,
 	      struct contender *ct, double *cpu_s)
 {
 	char typed[1024], echo[64], marker[32];
-	uint64_t t0, cpu0;
+	uint64_t t0, cpu0, ns0[64];
+	pid_t pids[64];
+	int np = 0;
 	double ms;
 	int k = ++b->marker;
 
@@ -346,6 +348,8 @@ timed_command(struct bench *b, struct term *t, const char *cmd, int timeout_ms,
 	}
 	/* the contender's CPU time, a steadier figure on a busy machine */
 	cpu0 = contender_cpu_ns(ct, term_pid(t));
+	if (b->o.verbose)
+		np = contender_cpu_each(ct, term_pid(t), pids, ns0, 64);
 	t0 = now_ns();
 	term_sends(t, "\r");
 	if (!term_wait_text(t, marker, timeout_ms)) {
@@ -354,6 +358,18 @@ timed_command(struct bench *b, struct term *t, const char *cmd, int timeout_ms,
 	}
 	ms = ms_since(t0);
 	*cpu_s = (double)(contender_cpu_ns(ct, term_pid(t)) - cpu0) / 1e9;
+	if (b->o.verbose && np > 0) {
+		pid_t pids1[64];
+		uint64_t ns1[64];
+		int n1 = contender_cpu_each(ct, term_pid(t), pids1, ns1, 64);
+
+		fprintf(stderr, "    cpu by process (client first):");
+		for (int i = 0; i < np && i < n1; i++)
+			if (pids1[i] == pids[i])
+				fprintf(stderr, " %d:%.0fms", (int)pids[i],
+					(double)(ns1[i] - ns0[i]) / 1e6);
+		fputc('\n', stderr);
+	}
 	return ms;
 }
 

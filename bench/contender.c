@@ -514,6 +514,21 @@ contender_cpu_ns(struct contender *ct, pid_t client)
 	return sum;
 }
 
+int
+contender_cpu_each(struct contender *ct, pid_t client, pid_t *pids,
+		   uint64_t *ns, int max)
+{
+	int n;
+
+	if (max < 1)
+		return 0;
+	pids[0] = client;
+	n = 1 + contender_server_pids(ct, pids + 1, max - 1);
+	for (int i = 0; i < n; i++)
+		ns[i] = cpu_ns(pids[i]);
+	return n;
+}
+
 void
 contender_stop(struct contender *ct)
 {

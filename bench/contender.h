@@ -64,6 +64,10 @@ int contender_server_pids(struct contender *ct, pid_t *pids, int max);
  * /proc/PID/schedstat; processes that ended are not counted, so take it
  * while they all live). 0 for bare. */
 uint64_t contender_cpu_ns(struct contender *ct, pid_t client);
+/* The same per process, for -v: pids[], ns[]; returns the count (the
+ * client first). */
+int contender_cpu_each(struct contender *ct, pid_t client, pid_t *pids,
+		       uint64_t *ns, int max);
 /* End the server and everything it runs; by pid if it lingers. */
 void contender_stop(struct contender *ct);
 
