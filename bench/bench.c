@@ -1369,8 +1369,11 @@ parse_args(struct opts *o, int argc, char **argv)
 	o->tmux = "tmux";
 	o->runs = 5;
 	o->keys = 200;
-	o->seq = 2000000;
-	o->payload_mib = 8;
+	/* A quarter of the issue's sizes (seq 1 2000000, 8 MiB payloads):
+	 * on this shared 2-core machine the full sizes take 25 minutes.
+	 * --seq 2000000 --payload-mib 8 runs them. */
+	o->seq = 500000;
+	o->payload_mib = 2;
 	o->mem_runs = 3;
 	while ((c = getopt_long(argc, argv, "v", lo, NULL)) != -1) {
 		switch (c) {
