@@ -842,7 +842,7 @@ scenario_attach(struct bench *b, struct size sz)
 				report_add(&b->rep, scen, ct->name, "ms", ms);
 		}
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < nall; i++)
 		contender_stop(&b->ct[all[i]]);
 }
 
