@@ -6,6 +6,9 @@
 #   make check-asan the whole suite under AddressSanitizer + UBSan
 #   make fuzz       run the frame-decoder fuzzer for FUZZ_SECONDS
 #   make install    PREFIX=/usr/local
+#   make bench      hexe side by side with tmux and a bare terminal
+#                   (installs tmux and bubblewrap if missing; ~10 minutes;
+#                   BENCH_ARGS adds options, see bench/README.md)
 
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -14,6 +17,10 @@ PKGS = libuv vterm ncursesw lua5.4
 DEB_PKGS = build-essential pkg-config libuv1-dev libvterm-dev libncurses-dev \
 	   liblua5.4-dev libcmocka-dev
 FUZZ_SECONDS ?= 60
+BENCH_DEB_PKGS = tmux bubblewrap
+BENCH_OUT ?= bench/results.json
+BENCH_ARGS ?=
+BENCH_SRCS := $(wildcard bench/*.c)
 
 OPT ?= -O2 -g
 CFLAGS += $(OPT)
@@ -34,7 +41,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: FORCE all deps run test test-bins check-asan fuzz install clean bench
+.PHONY: FORCE all deps bench-deps run test test-bins check-asan fuzz install clean bench
 
 all: $(BUILD)/hexe
 
@@ -88,6 +95,26 @@ deps:
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+bench-deps:
+	@missing=""; for p in $(BENCH_DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/bench/hexe-bench: $(BENCH_SRCS) $(wildcard bench/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRCS) $(shell pkg-config --libs vterm) -lutil -lm
+
+# Not part of `make test`: it takes minutes and wants a quiet machine.
+bench: deps bench-deps
+	$(MAKE) $(BUILD)/hexe $(BUILD)/bench/hexe-bench
+	./$(BUILD)/bench/hexe-bench --hexe $(BUILD)/hexe --out $(BENCH_OUT) $(BENCH_ARGS)
 
 run: deps
 	$(MAKE) all

@@ -2,9 +2,17 @@
  * grid — the visible rows as a ring (a full-screen scroll moves the ring's
  * start, not cells), scrollback as a ring of compact lines, the table of
  * multi-code-point clusters and a per-row damage bitmap.
+ *
+ * A history line is kept as bytes, not cells: a printable ASCII cell in
+ * the pen of the cell before it takes one byte (a struct cell takes 16),
+ * so an 80-column line of text costs about 80 bytes plus 16 for its index
+ * entry. Lines are decoded on reading (the scrollback view, capture,
+ * search, a taller screen pulling lines back), which is rare next to
+ * lines being added.
  */
 #include "core/grid.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,20 +28,24 @@ struct row {
 	bool wrapped;
 };
 
-/* History cells live in blocks that lines are appended to, so moving a
- * line to history is one copy of its used cells and no allocation; a
- * block is freed when its last line is dropped. */
-#define HBLOCK_CELLS GRID_MAX_DIM
+/* Encoded history lines are appended to blocks, so moving a line to
+ * history allocates nothing most of the time; a block is freed when its
+ * last line is dropped. Blocks start small (a pane with little history
+ * costs little) and double up to HBLOCK_MAX. */
+#define HBLOCK_MIN 1024u
+#define HBLOCK_MAX (32u * 1024u)
 
 struct hblock {
-	int lines; /* lines still in this block */
-	int used;  /* cells handed out */
-	struct cell cells[HBLOCK_CELLS];
+	int lines;     /* lines still in this block */
+	uint32_t used; /* bytes handed out */
+	uint32_t cap;
+	unsigned char bytes[];
 };
 
 struct hline {
 	struct hblock *blk; /* NULL when n is 0 */
-	int off, n;
+	uint32_t off;       /* of the line's bytes in blk */
+	uint16_t n;         /* cells */
 	bool wrapped;
 };
 
@@ -53,7 +65,11 @@ struct grid {
 	int hcap, hstart, hlen, hlimit;
 	struct hblock *hblk;   /* the block new lines go to */
 	struct hblock *hspare; /* an emptied block kept for reuse */
-	size_t hblocks;        /* blocks allocated, the spare included */
+	size_t hbytes;         /* bytes of blocks allocated, the spare's too */
+	unsigned char *enc;    /* one line being encoded */
+	size_t enc_cap;
+	struct cell *dec;      /* the line grid_history_line last decoded */
+	int dec_cap;
 
 	struct combo *combos;
 	uint32_t ncombos, combos_cap;
@@ -190,7 +206,13 @@ grid_history_clear(struct grid *g)
 	free(g->hspare);
 	g->hblk = NULL;
 	g->hspare = NULL;
-	g->hblocks = 0;
+	g->hbytes = 0;
+	free(g->enc);
+	free(g->dec);
+	g->enc = NULL;
+	g->dec = NULL;
+	g->enc_cap = 0;
+	g->dec_cap = 0;
 }
 
 void
@@ -368,19 +390,33 @@ hist_relayout(struct grid *g, int cap)
 }
 
 static struct hblock *
-hist_new_block(struct grid *g)
+hist_new_block(struct grid *g, uint32_t need)
 {
 	struct hblock *b = g->hspare;
+	uint32_t cap;
 
-	if (b) {
+	if (b && b->cap >= need) {
 		g->hspare = NULL;
 	} else {
-		b = xmalloc(sizeof *b);
-		g->hblocks++;
+		cap = g->hblk ? g->hblk->cap * 2 : HBLOCK_MIN;
+		if (cap > HBLOCK_MAX)
+			cap = HBLOCK_MAX;
+		if (cap < need)
+			cap = need;
+		b = xmalloc(sizeof *b + cap);
+		b->cap = cap;
+		g->hbytes += sizeof *b + cap;
 	}
 	b->lines = 0;
 	b->used = 0;
 	return b;
+}
+
+static void
+hist_free_block(struct grid *g, struct hblock *b)
+{
+	g->hbytes -= sizeof *b + b->cap;
+	free(b);
 }
 
 /* A line leaves history: its block goes when nothing else uses it. */
@@ -394,11 +430,12 @@ hist_release(struct grid *g, struct hline *h)
 		return;
 	if (b == g->hblk) {
 		b->used = 0;
-	} else if (!g->hspare) {
+	} else if (!g->hspare || g->hspare->cap < b->cap) {
+		if (g->hspare)
+			hist_free_block(g, g->hspare);
 		g->hspare = b;
 	} else {
-		free(b);
-		g->hblocks--;
+		hist_free_block(g, b);
 	}
 }
 
@@ -420,10 +457,201 @@ row_trimmed_len(const struct row *r)
 	return n;
 }
 
+/* ---- the history line encoding ----
+ *
+ * A line is a sequence of tokens, starting in the default pen:
+ *   0x20..0x7e        a plain cell: that character, width 1
+ *   TOK_EMPTY         an empty cell (ch 0), width 1
+ *   TOK_CHAR v        a plain cell of any other character
+ *   TOK_WIDE v        a width-2 cell and its second half (ch 0, width 0,
+ *                     the same pen)
+ *   TOK_CELL w f v    any other cell: width w, flags f
+ *   TOK_PEN a16 fg32 bg32   the pen of the cells that follow
+ * v is the cell's ch as a little-endian base-128 varint (a cluster's
+ * CELL_COMBO | index included: the table lives as long as the grid). */
+enum {
+	TOK_EMPTY = 0x00,
+	TOK_PEN = 0x01,
+	TOK_WIDE = 0x02,
+	TOK_CELL = 0x03,
+	TOK_CHAR = 0x04,
+};
+
+/* The most a cell can take: a pen and the longest cell token. */
+#define TOK_MAX_CELL (11 + 3 + 5)
+
+static unsigned char *
+put_varint(unsigned char *p, uint32_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+
+static const unsigned char *
+get_varint(const unsigned char *p, uint32_t *v)
+{
+	uint32_t x = 0;
+	int shift = 0;
+
+	do {
+		x |= (uint32_t)(*p & 0x7f) << shift;
+		shift += 7;
+	} while (*p++ & 0x80 && shift < 35);
+	*v = x;
+	return p;
+}
+
+static unsigned char *
+put_u16(unsigned char *p, uint16_t v)
+{
+	*p++ = (unsigned char)v;
+	*p++ = (unsigned char)(v >> 8);
+	return p;
+}
+
+static unsigned char *
+put_u32(unsigned char *p, uint32_t v)
+{
+	p = put_u16(p, (uint16_t)v);
+	return put_u16(p, (uint16_t)(v >> 16));
+}
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static bool
+same_pen(const struct cell *a, const struct cell *b)
+{
+	return a->attr == b->attr && a->fg == b->fg && a->bg == b->bg;
+}
+
+/* Everything of a cell but its character: a plain cell of the current
+ * pen matches the pen's template here (width 1, flags 0). */
+static inline bool
+plain_in(const struct cell *k, const struct cell *tmpl)
+{
+	return memcmp((const char *)k + offsetof(struct cell, fg),
+		      (const char *)tmpl + offsetof(struct cell, fg),
+		      sizeof *k - offsetof(struct cell, fg)) == 0;
+}
+
+/* Encode n cells into g->enc; returns the byte count. Runs of plain
+ * cells in one pen are the common case and take the short loop. */
+static size_t
+hist_encode(struct grid *g, const struct cell *c, int n)
+{
+	struct cell pen = cell_blank(COLOR_DEFAULT);
+	size_t need = (size_t)n * TOK_MAX_CELL;
+	unsigned char *p;
+	int x = 0;
+
+	if (need > g->enc_cap) {
+		g->enc_cap = need;
+		g->enc = xrealloc(g->enc, need);
+	}
+	p = g->enc;
+	while (x < n) {
+		const struct cell *k = &c[x];
+
+		for (; x < n && plain_in(&c[x], &pen); x++) {
+			uint32_t ch = c[x].ch;
+
+			if (ch - 0x20 < 0x5f) {
+				*p++ = (unsigned char)ch;
+			} else if (ch == 0) {
+				*p++ = TOK_EMPTY;
+			} else {
+				*p++ = TOK_CHAR;
+				p = put_varint(p, ch);
+			}
+		}
+		if (x == n)
+			break;
+		k = &c[x];
+		if (!same_pen(k, &pen)) {
+			*p++ = TOK_PEN;
+			p = put_u16(p, k->attr);
+			p = put_u32(p, k->fg);
+			p = put_u32(p, k->bg);
+			pen.attr = k->attr;
+			pen.fg = k->fg;
+			pen.bg = k->bg;
+			if (k->width == 1 && k->flags == 0)
+				continue; /* plain after all: the loop above */
+		}
+		if (k->width == 2 && k->flags == 0 && x + 1 < n &&
+		    c[x + 1].ch == 0 && c[x + 1].width == 0 &&
+		    c[x + 1].flags == 0 && same_pen(k, &c[x + 1])) {
+			*p++ = TOK_WIDE;
+			p = put_varint(p, k->ch);
+			x += 2;
+		} else {
+			*p++ = TOK_CELL;
+			*p++ = k->width;
+			*p++ = k->flags;
+			p = put_varint(p, k->ch);
+			x++;
+		}
+	}
+	return (size_t)(p - g->enc);
+}
+
+/* Decode a line of n cells from p into out; returns the bytes used. */
+static size_t
+hist_decode(const unsigned char *p, int n, struct cell *out)
+{
+	const unsigned char *start = p;
+	struct cell pen = cell_blank(COLOR_DEFAULT);
+	int x = 0;
+
+	while (x < n) {
+		struct cell k = pen;
+		unsigned char t = *p++;
+
+		if (t == TOK_PEN) {
+			pen.attr = (uint16_t)(p[0] | p[1] << 8);
+			pen.fg = get_u32(p + 2);
+			pen.bg = get_u32(p + 6);
+			p += 10;
+			continue;
+		}
+		if (t >= 0x20) {
+			k.ch = t;
+		} else if (t == TOK_EMPTY) {
+			k.ch = 0;
+		} else if (t == TOK_CHAR) {
+			p = get_varint(p, &k.ch);
+		} else if (t == TOK_WIDE) {
+			p = get_varint(p, &k.ch);
+			k.width = 2;
+			out[x++] = k;
+			if (x == n)
+				break;
+			k.ch = 0;
+			k.width = 0;
+		} else {
+			k.width = p[0];
+			k.flags = p[1];
+			p = get_varint(p + 2, &k.ch);
+		}
+		out[x++] = k;
+	}
+	return (size_t)(p - start);
+}
+
 static void
 hist_push(struct grid *g, const struct row *r)
 {
 	struct hline *h;
+	size_t len;
 	int n;
 
 	if (g->hlimit == 0)
@@ -438,19 +666,20 @@ hist_push(struct grid *g, const struct row *r)
 	h = &g->hist[(g->hstart + g->hlen) % g->hcap];
 	g->hlen++;
 	n = row_trimmed_len(r);
-	h->n = n;
+	h->n = (uint16_t)n;
 	h->off = 0;
 	h->blk = NULL;
 	h->wrapped = r->wrapped;
 	if (n == 0)
 		return;
+	len = hist_encode(g, r->cells, n);
 	/* an emptied current block has used == 0, so it is never lost */
-	if (!g->hblk || g->hblk->used + n > HBLOCK_CELLS)
-		g->hblk = hist_new_block(g);
+	if (!g->hblk || g->hblk->used + len > g->hblk->cap)
+		g->hblk = hist_new_block(g, (uint32_t)len);
 	h->blk = g->hblk;
 	h->off = g->hblk->used;
-	memcpy(h->blk->cells + h->off, r->cells, (size_t)n * sizeof *r->cells);
-	g->hblk->used += n;
+	memcpy(h->blk->bytes + h->off, g->enc, len);
+	g->hblk->used += (uint32_t)len;
 	g->hblk->lines++;
 }
 
@@ -478,17 +707,26 @@ grid_set_history_limit(struct grid *g, int limit)
 		hist_relayout(g, limit);
 }
 
+/* The cells are decoded into a buffer of the grid's, which is why a
+ * const grid changes here: the pointer is good until the next call. */
 int
 grid_history_line(const struct grid *g, int i, const struct cell **cells)
 {
+	struct grid *mg = (struct grid *)g;
 	const struct hline *h;
 
-	if (i < 0 || i >= g->hlen) {
-		*cells = NULL;
+	*cells = NULL;
+	if (i < 0 || i >= g->hlen)
 		return 0;
-	}
 	h = hist_at(g, i);
-	*cells = h->blk ? h->blk->cells + h->off : NULL;
+	if (!h->blk || h->n == 0)
+		return 0;
+	if (h->n > g->dec_cap) {
+		mg->dec_cap = h->n;
+		mg->dec = xrealloc(mg->dec, (size_t)h->n * sizeof *g->dec);
+	}
+	hist_decode(h->blk->bytes + h->off, h->n, mg->dec);
+	*cells = g->dec;
 	return h->n;
 }
 
@@ -613,17 +851,23 @@ hist_pop_into(struct grid *g, struct row *r)
 {
 	struct hline *h = hist_at(g, g->hlen - 1);
 	int n = h->n < g->cols ? h->n : g->cols;
+	struct cell *all = NULL;
+	size_t len = 0;
 
 	row_init(r, g->cols);
-	if (n > 0)
-		memcpy(r->cells, h->blk->cells + h->off,
-		       (size_t)n * sizeof *r->cells);
+	if (h->blk && h->n > 0) {
+		/* decoded whole: the line may be wider than the screen now */
+		all = xmalloc((size_t)h->n * sizeof *all);
+		len = hist_decode(h->blk->bytes + h->off, h->n, all);
+		memcpy(r->cells, all, (size_t)n * sizeof *r->cells);
+		free(all);
+	}
 	r->used = n;
 	r->wrapped = h->wrapped;
 	if (n > 0 && r->cells[n - 1].width == 2)
 		r->cells[n - 1] = cell_blank(COLOR_DEFAULT);
 	/* the newest line is the last one in its block: give its room back */
-	if (h->blk && h->blk == g->hblk && h->off + h->n == h->blk->used)
+	if (h->blk && h->blk == g->hblk && h->off + len == h->blk->used)
 		h->blk->used = h->off;
 	hist_release(g, h);
 	g->hlen--;
@@ -895,7 +1139,7 @@ grid_memory(const struct grid *g)
 	     (2 * sizeof(struct row) + (size_t)g->cols * sizeof(struct cell));
 	m += damage_words(g->rows) * sizeof(uint64_t);
 	m += (size_t)g->hcap * sizeof(struct hline);
-	m += g->hblocks * sizeof(struct hblock);
+	m += g->hbytes + g->enc_cap + (size_t)g->dec_cap * sizeof(struct cell);
 	m += g->combos_cap * sizeof(struct combo);
 	m += g->cps_cap * sizeof(uint32_t);
 	m += g->chash_cap * sizeof(uint32_t);

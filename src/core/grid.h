@@ -1,7 +1,8 @@
 /*
  * grid — a pane's cells: the visible screen as a ring of rows, so that a
  * scroll rotates the ring instead of moving cells, plus a scrollback
- * history of compact lines (only the used cells of each line are kept).
+ * history of compact lines (only the used cells of each line, encoded as
+ * bytes: about one per cell of plain text).
  * Damage is tracked per visible row.
  *
  * The pod's emulator writes into a grid; the mux keeps a grid per pane,
@@ -68,7 +69,9 @@ int grid_history_len(const struct grid *g);
 int grid_history_limit(const struct grid *g);
 void grid_set_history_limit(struct grid *g, int limit);
 /* History line i, 0 = oldest; returns the number of stored cells (the
- * rest of the line is blank) and sets *cells. */
+ * rest of the line is blank) and sets *cells (NULL for none). History is
+ * kept encoded: the cells are decoded into a buffer of the grid's, good
+ * until the next call that reads or changes this grid's history. */
 int grid_history_line(const struct grid *g, int i, const struct cell **cells);
 bool grid_history_wrapped(const struct grid *g, int i);
 void grid_history_clear(struct grid *g);

@@ -177,6 +177,8 @@ redraw_idle_cb(uv_idle_t *h)
 	mux_write_out(m);
 }
 
+/* Drawing never waits for the start-up queries: a terminal that answers
+ * none must get its first frame as soon as there is one. */
 void
 mux_schedule_redraw(struct mux *m)
 {
@@ -185,7 +187,7 @@ mux_schedule_redraw(struct mux *m)
 	 * first frame shows it anyway. */
 	if (!m->redraw_idle.loop)
 		return;
-	if (!m->quitting && !m->querying)
+	if (!m->quitting)
 		uv_idle_start(&m->redraw_idle, redraw_idle_cb);
 }
 
@@ -433,8 +435,8 @@ mux_query_done(struct mux *m)
 	if (m->kitty) {
 		/* Disambiguated keys: Ctrl+Alt chords arrive unambiguous. */
 		wbuf_put(&m->out, "\x1b[>1u", 5);
+		mux_write_out(m);
 	}
-	mux_schedule_redraw(m);
 }
 
 static void
@@ -445,7 +447,8 @@ query_timer_cb(uv_timer_t *t)
 
 /* Ask whether the terminal speaks the kitty keyboard protocol, with DA1
  * behind it (every terminal answers DA1). No answer within
- * MUX_QUERY_TIMEOUT_MS counts as "no": the mux never waits on a terminal. */
+ * MUX_QUERY_TIMEOUT_MS counts as "no"; frames are drawn meanwhile: the
+ * mux never waits on a terminal. */
 static void
 start_queries(struct mux *m)
 {

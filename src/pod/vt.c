@@ -172,10 +172,9 @@ run_flush(struct vt *vt)
 	vt->run_n = 0;
 }
 
-static int
-cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
+static int __attribute__((noinline))
+putglyph_slow(struct vt *vt, VTermGlyphInfo *info, VTermPos pos)
 {
-	struct vt *vt = user;
 	int cols = vt->st.cols, x = pos.col;
 	int w = info->width == 2 && x + 1 < cols ? 2 : 1;
 	struct cell *c;
@@ -203,6 +202,28 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	vt->wrap_col = x + w < cols ? x + w : cols - 1;
 	vt->dirty = true;
 	return 1;
+}
+
+/* Called for every character printed. The common case, one more
+ * single-width character right after the run being collected, takes the
+ * few lines here; the rest (a new run, wide characters, clusters, the
+ * wrap bookkeeping at column 0) goes to putglyph_slow. */
+static int
+cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
+{
+	struct vt *vt = user;
+	int x = pos.col;
+
+	if (info->width == 1 && !info->chars[1] && vt->run_n > 0 &&
+	    pos.row == vt->run_y && x == vt->run_x + vt->run_n &&
+	    x < vt->st.cols) {
+		/* x > 0 here: no wrap to record */
+		vt->run[vt->run_n++] = pen_cell(&vt->pen, info->chars[0], 1);
+		vt->wrap_col = x + 1 < vt->st.cols ? x + 1 : x;
+		vt->wrap_pending = true;
+		return 1;
+	}
+	return putglyph_slow(vt, info, pos);
 }
 
 static int

@@ -201,7 +201,8 @@ test_large_paste_arrives_whole() {
 test_login_shell_readline_job_control() {
 	cat >"$T_TMP/j.ptyh" <<-EOT
 	spawn 80 24 $HEXE mux new -s js
-	# a login shell's prompt comes from /etc/profile: "...# " or "...$ "
+	# keys typed before the pane exists have nowhere to go: wait for
+	# the login shell's prompt (a loaded machine takes its time)
 	waitre "[#$] ?\$" 15000
 	type "PS1='rdy> '\r"
 	wait "rdy> " 10000

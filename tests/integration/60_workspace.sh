@@ -119,6 +119,7 @@ test_wheel_and_pageup_history() {
 	wait "\$ "
 	type "seq 1 200\r"
 	row 21 "200"
+	# the prompt too, or the "x" below may be echoed before it
 	row 22 "\$"
 	# 202 lines were written; 23 are on screen, 179 in history, and the
 	# screen's top row is 179. The wheel scrolls back three lines.

@@ -430,15 +430,110 @@ test_memory(void **state)
 		put_text(g, 23, "0123456789");
 		grid_scroll_up(g, 0, 24, 1, true, cell_blank(COLOR_DEFAULT));
 	}
-	/* 1000 ten-cell lines cost far less than 1000 full rows */
+	/* 1000 ten-cell lines are counted, and kept as bytes: far less
+	 * than their cells, let alone 1000 full rows */
 	full_rows = 1000 * 80 * sizeof(struct cell);
-	assert_true(grid_memory(g) > before + 1000 * 10 * sizeof(struct cell));
-	assert_true(grid_memory(g) - before < full_rows / 4);
+	assert_true(grid_memory(g) > before + 1000 * 10);
+	assert_true(grid_memory(g) - before < 1000 * 10 * sizeof(struct cell) / 4);
+	assert_true(grid_memory(g) - before < full_rows / 16);
 	/* and the memory goes back when history is cleared */
 	grid_history_clear(g);
 	assert_true(grid_memory(g) - before < 1000 * sizeof(struct cell));
 	grid_free(g);
 	grid_free(NULL);
+}
+
+static void
+assert_cell_eq(const struct cell *a, const struct cell *b)
+{
+	assert_int_equal(a->ch, b->ch);
+	assert_int_equal(a->fg, b->fg);
+	assert_int_equal(a->bg, b->bg);
+	assert_int_equal(a->attr, b->attr);
+	assert_int_equal(a->width, b->width);
+	assert_int_equal(a->flags, b->flags);
+}
+
+/* Every kind of cell goes into history and comes back the same: plain
+ * and non-ASCII characters, empty cells, pens of every colour kind, wide
+ * characters and their halves, clusters, odd widths and flags, and a
+ * line as wide as a grid can be; also through a resize that pulls the
+ * lines back onto the screen. */
+static void
+test_history_cells(void **state)
+{
+	enum { W = 4096 };
+	struct grid *g = grid_new(W, 2, 10);
+	static struct cell want[3][W];
+	const uint32_t cps[] = { 'e', 0x301, 0x308 };
+	const struct cell *c;
+	uint32_t combo;
+
+	(void)state;
+	combo = grid_combo_intern(g, cps, 3);
+	for (int l = 0; l < 3; l++) {
+		struct cell *w = grid_line(g, 1);
+
+		for (int x = 0; x < W; x++) {
+			struct cell k = cell_blank(COLOR_DEFAULT);
+			int kind = (x * 7 + l) % 11;
+
+			k.ch = kind == 0 ? (uint32_t)('a' + x % 26) :
+			       kind == 1 ? 0 :
+			       kind == 2 ? 0xe9 :
+			       kind == 3 ? 0x1f600 :
+			       kind == 4 ? combo :
+			       kind == 5 ? 0x7f : '~';
+			if (kind == 6)
+				k.fg = COLOR_INDEX(x % 256);
+			if (kind == 7)
+				k.bg = COLOR_RGB(x % 256, 1, 2);
+			if (kind == 8)
+				k.attr = ATTR_BOLD | ATTR_CURLY;
+			if (kind == 9)
+				k.flags = 1;
+			if (kind == 10 && x + 1 < W) {
+				/* a wide character and its half */
+				k.ch = 0x4e00u + (uint32_t)x;
+				k.width = 2;
+				w[x] = k;
+				want[l][x] = k;
+				k.ch = 0;
+				k.width = 0;
+				x++;
+			}
+			w[x] = k;
+			want[l][x] = k;
+		}
+		/* a lone second half and a cell of width 0 with a char */
+		w[5].width = 0;
+		w[5].ch = 0;
+		want[l][5] = w[5];
+		w[9].width = 0;
+		w[9].ch = 'z';
+		want[l][9] = w[9];
+		/* the last cell is not blank, so the line keeps all W */
+		w[W - 1] = cell_blank(COLOR_DEFAULT);
+		w[W - 1].ch = 'Z';
+		want[l][W - 1] = w[W - 1];
+		grid_scroll_up(g, 0, 2, 1, true, cell_blank(COLOR_DEFAULT));
+	}
+	/* the first scroll pushed the blank row 0 */
+	assert_int_equal(grid_history_len(g), 3);
+	assert_int_equal(grid_history_line(g, 0, &c), 0);
+	assert_null(c);
+	for (int l = 0; l < 2; l++) {
+		assert_int_equal(grid_history_line(g, l + 1, &c), W);
+		for (int x = 0; x < W; x++)
+			assert_cell_eq(&c[x], &want[l][x]);
+	}
+	/* a taller screen pulls the newest lines back, cells intact */
+	grid_resize(g, W, 4, 1);
+	assert_int_equal(grid_history_len(g), 1);
+	for (int l = 0; l < 2; l++)
+		for (int x = 0; x < W; x++)
+			assert_cell_eq(&grid_cline(g, l)[x], &want[l][x]);
+	grid_free(g);
 }
 
 /* Lines dropped and pulled back in every order keep their cells. */
@@ -494,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_history_blocks),
+		cmocka_unit_test(test_history_cells),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
