@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,42 +174,46 @@ free_v(char **v)
 	free(v);
 }
 
-/* Runs in the forked child: become a detached pod. Never returns. */
-static void __attribute__((noreturn))
-pod_exec(struct ses *ses, int sock, char **argv, char **envp)
+/* Starts the pod: a new session with no terminal, the socket as fd 3,
+ * /dev/null on 0-2, no other fd, default signals. posix_spawn's vfork
+ * copies nothing of the daemon, where fork copied its whole address
+ * space twice (fork, then the fork that detached): the pod is the
+ * daemon's child now, reaped on SIGCHLD, and outlives it as before. */
+static int
+pod_start(struct ses *ses, int sock, char **argv, char **envp, pid_t *pid)
 {
-	int null;
-	pid_t pid;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t all, none;
+	int rc;
 
-	if (setsid() < 0)
-		_exit(1);
-	pid = fork();
-	if (pid != 0)
-		_exit(pid < 0 ? 1 : 0);
-	null = open("/dev/null", O_RDWR);
-	if (sock != 3) {
-		if (dup2(sock, 3) < 0)
-			_exit(1);
-	} else {
-		fcntl(3, F_SETFD, 0);
-	}
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-	}
-	for (int fd = 4; fd < 1024; fd++)
-		close(fd);
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	{
-		sigset_t none;
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	/* dup2 onto itself clears close-on-exec (POSIX 2024, glibc 2.29) */
+	posix_spawn_file_actions_adddup2(&fa, sock, 3);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
+	posix_spawn_file_actions_adddup2(&fa, 0, 1);
+	posix_spawn_file_actions_adddup2(&fa, 0, 2);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF |
+				      POSIX_SPAWN_SETSIGMASK);
+	rc = posix_spawn(pid, ses->self_exe, &fa, &at, argv, envp);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	return rc;
+}
 
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-	}
-	execve(ses->self_exe, argv, envp);
-	_exit(127);
+void
+ses_reap_children(void)
+{
+	int status;
+
+	while (waitpid(-1, &status, WNOHANG) > 0)
+		;
 }
 
 /* The pane's isolation: the environment of the client that created the
@@ -226,7 +231,7 @@ ses_pod_spawn(struct ses *ses, struct pane *p, const struct session *s,
 	      const struct pane_spawn *sp, char *err, size_t errsz)
 {
 	char **argv;
-	int sv[2], status;
+	int sv[2], rc;
 	struct isolation iso;
 	pid_t pid;
 	struct conn *c;
@@ -240,20 +245,14 @@ ses_pod_spawn(struct ses *ses, struct pane *p, const struct session *s,
 		return -1;
 	}
 	argv = pod_argv(ses, p, s, sp, &iso);
-	pid = fork();
-	if (pid == 0) {
-		close(sv[0]);
-		pod_exec(ses, sv[1], argv, s->env.v);
-	}
+	rc = pod_start(ses, sv[1], argv, s->env.v, &pid);
 	free_v(argv);
 	close(sv[1]);
-	if (pid < 0) {
-		snprintf(err, errsz, "fork: %s", strerror(errno));
+	if (rc != 0) {
+		snprintf(err, errsz, "cannot start the pod: %s", strerror(rc));
 		close(sv[0]);
 		return -1;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 	c = pod_conn_new(ses, p);
 	if (conn_open_fd(ses->loop, c, sv[0], &ses->log) < 0) {
 		snprintf(err, errsz, "cannot talk to the new pod");

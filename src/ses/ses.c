@@ -53,6 +53,15 @@ signal_cb(uv_signal_t *s, int signum)
 	uv_stop(ses->loop);
 }
 
+/* Pods are the daemon's children until it exits: reap them. */
+static void
+sigchld_cb(uv_signal_t *s, int signum)
+{
+	(void)s;
+	(void)signum;
+	ses_reap_children();
+}
+
 static void
 check_cb(uv_check_t *h)
 {
@@ -163,6 +172,8 @@ ses_main(int argc, char **argv)
 		config_log(&ses.config, &ses.log);
 	}
 
+	uv_signal_init(ses.loop, &ses.sig_chld);
+	uv_signal_start(&ses.sig_chld, sigchld_cb, SIGCHLD);
 	uv_timer_init(ses.loop, &ses.sweep_timer);
 	ses.sweep_timer.data = &ses;
 	{

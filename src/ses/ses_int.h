@@ -128,7 +128,7 @@ struct ses {
 	struct hlog log;
 	int lock_fd;
 	uv_pipe_t server;
-	uv_signal_t sig_term, sig_int, sig_hup;
+	uv_signal_t sig_term, sig_int, sig_hup, sig_chld;
 	struct session *sessions;
 	struct pane *panes;
 	struct peer *clients;
@@ -195,6 +195,7 @@ struct pane_spawn {
 	const struct isolation *iso;
 };
 
+void ses_reap_children(void);
 int ses_pod_spawn(struct ses *ses, struct pane *p, const struct session *s,
 		  const struct pane_spawn *sp, char *err, size_t errsz);
 /* Open the tabs of a configured layout in a new session (sized already). */
