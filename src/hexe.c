@@ -14,6 +14,7 @@
 #include "mux/cli.h"
 #include "pod/check.h"
 #include "pod/pod.h"
+#include "pod/run.h"
 #include "ses/ses.h"
 
 #define HEXE_VERSION "0.1.0"
@@ -67,6 +68,11 @@ static const struct command commands[] = {
 	  "what this kernel and user give a pane's POD (namespaces, cgroups, "
 	  "limits), per profile, and how to fix what is missing; exit 1 when "
 	  "the configured profile cannot be honoured fully" },
+	{ "pod", "run", pod_run_main,
+	  "hexe pod run [--profile NAME] [--memory SIZE] [--cpu \"Q P\"] "
+	  "[--pids N] [--strict] [--bind|--ro-bind SRC:DST] -- CMD...",
+	  "run CMD in a POD, as a pane would run it, without a multiplexer "
+	  "(like bwrap); exit with its status" },
 	{ "pod", "list", cli_pod_list, "hexe pod list",
 	  "list every pane's pod: ID SESSION PID CWD STATE PROFILE" },
 };
