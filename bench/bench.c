@@ -1009,21 +1009,34 @@ struct spawn_variant {
 #define BWRAP "bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", \
 	"/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"
 
+/* `hexe pod run`: the spawn path on its own, one exec like bwrap's;
+ * "@hexe" is the hexe under test. */
+#define HEXE_RUN(profile) "@hexe", "pod", "run", "--profile", profile
+#define HEXE_LIMITS "--memory", "512M", "--cpu", "50000 100000", "--pids", "256"
+
 static const struct spawn_variant spawn_variants[] = {
 	{ "pod spawn none", "bare", NULL, false, { "/bin/true" } },
 	{ "pod spawn none", "hexe", "none", false, { 0 } },
+	{ "pod spawn none", "hexe pod run", NULL, false,
+	  { HEXE_RUN("none"), "--", "/bin/true" } },
 	{ "pod spawn minimal", "unshare", NULL, false,
 	  { "unshare", "--user", "--map-root-user", "/bin/true" } },
 	{ "pod spawn minimal", "hexe", "minimal", false, { 0 } },
+	{ "pod spawn minimal", "hexe pod run", NULL, false,
+	  { HEXE_RUN("minimal"), "--", "/bin/true" } },
 	{ "pod spawn default", "unshare", NULL, false,
 	  { "unshare", "--user", "--map-root-user", "--pid", "--fork",
 	    "--mount", "--mount-proc", "/bin/true" } },
 	{ "pod spawn default", "hexe", "default", false, { 0 } },
+	{ "pod spawn default", "hexe pod run", NULL, false,
+	  { HEXE_RUN("default"), "--", "/bin/true" } },
 	{ "pod spawn balanced", "unshare", NULL, false,
 	  { "unshare", "--user", "--map-root-user", "--pid", "--fork",
 	    "--mount", "--mount-proc", "/bin/sh", "-c",
 	    SH_TMP " && exec /bin/true" } },
 	{ "pod spawn balanced", "hexe", "balanced", false, { 0 } },
+	{ "pod spawn balanced", "hexe pod run", NULL, false,
+	  { HEXE_RUN("balanced"), "--", "/bin/true" } },
 	{ "pod spawn full", "unshare", NULL, false,
 	  { "unshare", "--user", "--map-root-user", "--pid", "--fork",
 	    "--mount", "--mount-proc", "--net", "--uts", "--ipc", "--cgroup",
@@ -1031,6 +1044,8 @@ static const struct spawn_variant spawn_variants[] = {
 	{ "pod spawn full", "bwrap", NULL, false,
 	  { BWRAP, "--tmpfs", "/dev/shm", "/bin/true" } },
 	{ "pod spawn full", "hexe", "full", false, { 0 } },
+	{ "pod spawn full", "hexe pod run", NULL, false,
+	  { HEXE_RUN("full"), "--", "/bin/true" } },
 	{ "pod spawn full + 3 limits", "unshare", NULL, true,
 	  { "unshare", "--user", "--map-root-user", "--pid", "--fork",
 	    "--mount", "--mount-proc", "--net", "--uts", "--ipc", "--cgroup",
@@ -1038,6 +1053,8 @@ static const struct spawn_variant spawn_variants[] = {
 	{ "pod spawn full + 3 limits", "bwrap", NULL, true,
 	  { BWRAP, "--tmpfs", "/dev/shm", "/bin/true" } },
 	{ "pod spawn full + 3 limits", "hexe", "full", true, { 0 } },
+	{ "pod spawn full + 3 limits", "hexe pod run", NULL, false,
+	  { HEXE_RUN("full"), HEXE_LIMITS, "--", "/bin/true" } },
 };
 
 #define N_SPAWN (sizeof spawn_variants / sizeof spawn_variants[0])
@@ -1105,7 +1122,7 @@ cg_remove(struct cg *cg)
 
 /* fork, join the cgroups (if any), exec; wait. ms, or -1. */
 static double
-spawn_direct(const struct spawn_variant *v, int k)
+spawn_direct(const struct spawn_variant *v, int k, const char *hexe)
 {
 	uint64_t t0 = now_ns();
 	struct cg cg = { .n = 0 };
@@ -1129,7 +1146,14 @@ spawn_direct(const struct spawn_variant *v, int k)
 		dup2(null, 1);
 		dup2(null, 2);
 		closefrom(3);
-		execvp(v->argv[0], (char *const *)v->argv);
+		{
+			const char *argv[24];
+
+			memcpy(argv, v->argv, sizeof argv);
+			if (strcmp(argv[0], "@hexe") == 0)
+				argv[0] = hexe;
+			execvp(argv[0], (char *const *)argv);
+		}
 		_exit(127);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
@@ -1203,7 +1227,7 @@ scenario_spawn(struct bench *b)
 			if (jb->na)
 				continue;
 			ms = jb->ct ? spawn_hexe(jb->ct, jb->v, k++, err, sizeof err)
-				    : spawn_direct(jb->v, k++);
+				    : spawn_direct(jb->v, k++, b->ct[S_HEXE].exe);
 			if (ms < 0) {
 				jb->na = true;
 				if (!err[0])

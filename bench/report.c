@@ -168,13 +168,16 @@ fmt_ratio(char *out, size_t n, double a, double b)
 static int
 contender_rank(const char *c)
 {
-	static const char *const order[] = { "bare", "tmux", "hexe",
-					     "hexe-base", "unshare", "bwrap" };
+	static const char *const order[] = { "bare",	     "tmux",
+					     "hexe",	     "hexe-base",
+					     "hexe pod run", "unshare",
+					     "bwrap" };
+	const int n = (int)(sizeof order / sizeof order[0]);
 
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < n; i++)
 		if (strcmp(c, order[i]) == 0)
 			return i;
-	return 6;
+	return n;
 }
 
 static int
