@@ -43,9 +43,16 @@ write_limit(struct cgroup *cg, enum cgroup_ctrl c,
 		 * OOM killer enabled), so a hog is killed, not paused. */
 		snprintf(v, sizeof v, "%" PRIu64, lim->memory);
 		rc = cgroup__write(dir, "memory.limit_in_bytes", v);
-		if (rc < 0)
+		if (rc < 0) {
 			cgroup__warn(w, "memory limit not applied: %s/%s: %s",
 				     dir, "memory.limit_in_bytes", strerror(-rc));
+			break;
+		}
+		/* Memory and swap together at the same bound (after the
+		 * memory limit, which it may not be below), so a hog dies
+		 * rather than swaps; the file exists only with swap
+		 * accounting. */
+		(void)cgroup__write(dir, "memory.memsw.limit_in_bytes", v);
 		break;
 	case CG_CPU:
 		if (!lim->cpu_quota)

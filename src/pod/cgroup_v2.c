@@ -91,6 +91,10 @@ write_limit(struct cgroup *cg, enum cgroup_ctrl c,
 		snprintf(failed, failedsz, "%s/%s", cg->v2_dir, file);
 	else
 		cg->where[c] = CGROUP_MODE_V2;
+	/* Without it a hog of 4x the limit goes to swap instead of dying;
+	 * best effort: the file exists only with swap accounting. */
+	if (rc == 0 && c == CG_MEMORY)
+		(void)cgroup__write(cg->v2_dir, "memory.swap.max", "0");
 	return rc;
 }
 

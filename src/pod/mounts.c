@@ -138,7 +138,8 @@ plan_mask(struct mount_plan *mp, const char *dir, bool recreate)
 		return;
 	for (int i = 0; i < mp->n; i++) {
 		if ((mp->op[i].kind == MOUNT_MASK || mp->op[i].kind == MOUNT_MKDIR) &&
-		    path_under(dir, mp->op[i].dst))
+		    (path_under(dir, mp->op[i].dst) ||
+		     strcmp(dir, mp->op[i].dst) == 0))
 			return; /* already hidden */
 	}
 	if (path_under(dir, "/tmp")) {
@@ -150,13 +151,60 @@ plan_mask(struct mount_plan *mp, const char *dir, bool recreate)
 		add_tmpfs(mp, MOUNT_MASK, dir, 0700);
 }
 
+/* hexe's sockets of every instance: the runtime dir's parent when it is
+ * one paths_init makes ("$XDG_RUNTIME_DIR/hexe", "/tmp/hexe-<uid>"),
+ * else the dir itself ($HEXE_RUNTIME_DIR). */
+static void
+hexe_runtime_root(const char *runtime, char *out, size_t n)
+{
+	const char *slash, *base;
+
+	snprintf(out, n, "%s", runtime ? runtime : "");
+	slash = strrchr(out, '/');
+	if (!slash || slash == out)
+		return;
+	out[slash - out] = '\0';
+	base = strrchr(out, '/');
+	base = base ? base + 1 : out;
+	if (strcmp(base, "hexe") != 0 &&
+	    !(strncmp(base, "hexe-", 5) == 0 && base[5] &&
+	      strspn(base + 5, "0123456789") == strlen(base + 5)))
+		snprintf(out, n, "%s", runtime);
+}
+
+/* A bind that brings back a dir holding a masked one, or a dir inside
+ * it, shows it again (a cwd of /tmp brings back /tmp/hexe-<uid>): mask
+ * it once more, after the binds. */
+static void
+plan_remask(struct mount_plan *mp, const char *dir)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	bool exposed = false;
+
+	if (!dir || dir[0] != '/' || !realpath(dir, real) ||
+	    strlen(real) >= sizeof mp->op[0].dst)
+		return;
+	for (int i = 0; i < mp->n; i++) {
+		const struct mount_op *op = &mp->op[i];
+
+		if (op->kind == MOUNT_BIND &&
+		    (strcmp(op->dst, real) == 0 || path_under(real, op->dst) ||
+		     path_under(op->dst, real)))
+			exposed = true;
+	}
+	if (exposed && mp->n < MOUNT_OPS_MAX && stat(real, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		add_tmpfs(mp, MOUNT_MASK, real, 0700);
+}
+
 int
 mounts_plan(struct mount_plan *mp, const struct mount_env *env, char *err,
 	    size_t errsz)
 {
 	enum profile p = env->profile;
 	bool tmp = p == PROFILE_BALANCED || p == PROFILE_FULL;
-	char real[PATH_MAX], path[512];
+	char real[PATH_MAX], path[512], user_run[64], hexe_run[512];
 
 	mp->n = 0;
 	mp->cwd[0] = '\0';
@@ -178,9 +226,15 @@ mounts_plan(struct mount_plan *mp, const struct mount_env *env, char *err,
 	add_tmpfs(mp, MOUNT_TMPFS, "/tmp", 01777);
 	if (p == PROFILE_FULL) {
 		plan_mask(mp, env->xdg_runtime_dir, true);
+		/* The login's runtime dir whatever the environment says: its
+		 * session bus can start programs outside the pod. */
+		snprintf(user_run, sizeof user_run, "/run/user/%u",
+			 (unsigned)getuid());
+		plan_mask(mp, user_run, true);
 		/* hexe's own sockets: a pane that reaches ses.sock can ask
 		 * for an unconfined pane. */
-		plan_mask(mp, env->runtime, false);
+		hexe_runtime_root(env->runtime, hexe_run, sizeof hexe_run);
+		plan_mask(mp, hexe_run, false);
 	}
 
 	/* The cwd under /tmp comes back, at its canonical path. */
@@ -208,6 +262,11 @@ mounts_plan(struct mount_plan *mp, const struct mount_env *env, char *err,
 		}
 		add_bind(mp, m->ro ? "ro_bind" : "bind", m->src, m->dst, m->ro,
 			 false, in_fresh_tmpfs(p, m->dst));
+	}
+	if (p == PROFILE_FULL) {
+		plan_remask(mp, env->xdg_runtime_dir);
+		plan_remask(mp, user_run);
+		plan_remask(mp, hexe_run);
 	}
 	return 0;
 }

@@ -57,7 +57,7 @@ struct mount_op {
 	int tree;          /* child: the cloned source, or -1 */
 };
 
-#define MOUNT_OPS_MAX (12 + ISO_MOUNTS_MAX)
+#define MOUNT_OPS_MAX (16 + ISO_MOUNTS_MAX)
 
 struct mount_plan {
 	struct mount_op op[MOUNT_OPS_MAX];

@@ -800,6 +800,7 @@ pod_start_child(struct pod *pod)
 	so.cwd = pod->o.cwd;
 	so.iso = &pod->iso;
 	so.instance = pod->o.instance;
+	so.runtime = pod->o.runtime; /* what ses said, not a guess */
 	so.pane_id = pod->o.id;
 	so.cols = pod->o.cols;
 	so.rows = pod->o.rows;

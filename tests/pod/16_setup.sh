@@ -132,6 +132,32 @@ open(sys.argv[1], "w").write("\n".join(out) + "\n")
 	fi
 }
 
+# A cwd under /tmp that holds hexe's runtime dir is bound back in, and
+# must not bring hexe's sockets back with it (row 10).
+t_runtime_under_cwd() {
+	local base rt pid
+	base=$(mktemp -d /tmp/hexe-rtmask.XXXXXX)
+	pod_on_exit "rm -rf '$base'"
+	chmod 0755 "$base"
+	rt=$base/rt
+	# listable by the pane's uid, so only the mask can hide it
+	mkdir -m 0755 "$rt" "$rt/log"
+	"$HEXE" pod --instance="$HEXE_INSTANCE" --runtime="$rt" --session=m --id=902 \
+		--cwd="$base" --profile=full -- /bin/sh -c \
+		'{ pwd; ls -a "$1"; } > "$2/rtmask.tmp"; mv "$2/rtmask.tmp" "$2/rtmask.ls"' \
+		_ "$rt" "$RES" >/dev/null 2>&1 &
+	pid=$!
+	track_pid "$pid"
+	pod_wait_file "$RES/rtmask.ls" 10
+	kill -KILL "$pid" 2>/dev/null || true
+	t_assert_contains "$(cat "$RES/rtmask.ls")" "$base" "the cwd was bound back in"
+	if grep -q "pod-902.sock\|^log$" "$RES/rtmask.ls"; then
+		echo "hexe's runtime dir is visible in the pane:"
+		cat "$RES/rtmask.ls"
+		return 1
+	fi
+}
+
 setup_rows() {
 	local p
 	for p in minimal full; do
@@ -147,6 +173,7 @@ setup_rows() {
 		t_pod "cwd under /tmp bound back in [$p]" t_tmp_cwd "$p"
 		t_pod "X11 and ssh-agent sockets [$p]" t_sockets "$p"
 	done
+	t_pod "row10 runtime dir masked under a bound-back cwd [full]" t_runtime_under_cwd
 }
 
 POD_PASSES=${POD_PASSES:-root} pod_main setup_rows

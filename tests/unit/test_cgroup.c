@@ -142,6 +142,7 @@ fake_v2_pane(const char *base, const char *inst, unsigned pane)
 	put("", "%s/hexe-%s/cgroup.subtree_control", base, inst);
 	put("", "%s/hexe-%s/cgroup.procs", base, inst);
 	put("max\n", "%s/hexe-%s/pane-%u/memory.max", base, inst, pane);
+	put("max\n", "%s/hexe-%s/pane-%u/memory.swap.max", base, inst, pane);
 	put("max 100000\n", "%s/hexe-%s/pane-%u/cpu.max", base, inst, pane);
 	put("max\n", "%s/hexe-%s/pane-%u/pids.max", base, inst, pane);
 	put("", "%s/hexe-%s/pane-%u/cgroup.procs", base, inst, pane);
@@ -158,6 +159,9 @@ fake_v1_pane(const char *base, const char *ctrl, const char *inst,
 	if (strcmp(ctrl, "memory") == 0) {
 		put("9223372036854771712\n", "%s/hexe-%s/pane-%u/memory.limit_in_bytes",
 		    base, inst, pane);
+		put("9223372036854771712\n",
+		    "%s/hexe-%s/pane-%u/memory.memsw.limit_in_bytes", base, inst,
+		    pane);
 		put("oom_kill_disable 0\nunder_oom 0\noom_kill 0\n",
 		    "%s/hexe-%s/pane-%u/memory.oom_control", base, inst, pane);
 	} else if (strcmp(ctrl, "cpu") == 0) {
@@ -525,6 +529,8 @@ test_v2_writer(void **state)
 	assert_non_null(cg);
 	assert_string_equal(warn, "");
 	assert_string_equal(got("%s/memory.max", pane), "536870912");
+	/* no swap: a hog dies instead of swapping */
+	assert_string_equal(got("%s/memory.swap.max", pane), "0");
 	assert_string_equal(got("%s/cpu.max", pane), "50000 100000");
 	assert_string_equal(got("%s/pids.max", pane), "20");
 	/* The limits are in before any process: nothing in procs yet. */
@@ -662,6 +668,7 @@ test_v1_writer(void **state)
 	assert_int_equal(cgroup_create(&sys, "inst", 2, &lim, &cg, warn, sizeof warn), 0);
 	assert_string_equal(warn, "");
 	assert_string_equal(got("%s/memory.limit_in_bytes", mem), "67108864");
+	assert_string_equal(got("%s/memory.memsw.limit_in_bytes", mem), "67108864");
 	assert_string_equal(got("%s/cpu.cfs_period_us", cpu), "100000");
 	assert_string_equal(got("%s/cpu.cfs_quota_us", cpu), "50000");
 	assert_string_equal(got("%s/pids.max", pids), "20");
