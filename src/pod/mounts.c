@@ -220,6 +220,12 @@ mounts_plan(struct mount_plan *mp, const struct mount_env *env, char *err,
 		add(mp, MOUNT_DEVPTS, "/dev/pts");
 		add(mp, MOUNT_PTMX, "/dev/ptmx");
 		add_tmpfs(mp, MOUNT_TMPFS, "/dev/shm", 01777);
+	} else {
+		/* The pane's own cgroup files belong to its user where the
+		 * hierarchy is delegated: read-only, so it cannot lift its
+		 * limits or move itself out (full has its own sysfs). */
+		add_bind(mp, "cgroupfs(ro)", "/sys/fs/cgroup", "/sys/fs/cgroup",
+			 true, true, false);
 	}
 	if (!tmp)
 		return 0;
@@ -389,8 +395,12 @@ make_target(const char *dst, bool dir)
 			break;
 		}
 	}
-	if (parent[0] && strcmp(parent, dst) != 0 && mkdir_p(parent, 0755) < 0)
-		return -errno;
+	if (parent[0] && strcmp(parent, dst) != 0) {
+		int rc = mkdir_p(parent, 0755);
+
+		if (rc < 0)
+			return rc;
+	}
 	fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return errno == EEXIST ? 0 : -errno;
@@ -454,8 +464,11 @@ attach_bind(struct mount_op *op)
 	if (op->mkpath) {
 		if (fstat(op->tree, &st) < 0)
 			return -errno;
-		if ((rc = make_target(op->dst, S_ISDIR(st.st_mode))) < 0)
-			return rc;
+		/* The caller reads errno, as for every other step. */
+		if ((rc = make_target(op->dst, S_ISDIR(st.st_mode))) < 0) {
+			errno = -rc;
+			return -1;
+		}
 	}
 	if (syscall(SYS_move_mount, op->tree, "", AT_FDCWD, op->dst,
 		    MOVE_MOUNT_F_EMPTY_PATH) < 0)

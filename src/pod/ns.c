@@ -150,8 +150,15 @@ write_proc(pid_t pid, const char *file, const char *text)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, text, len) != (ssize_t)len)
-		rc = -errno;
+	{
+		ssize_t w = write(fd, text, len);
+
+		/* The kernel takes a map in one write, or refuses it. */
+		if (w < 0)
+			rc = -errno;
+		else if ((size_t)w != len)
+			rc = -EIO;
+	}
 	close(fd);
 	return rc;
 }

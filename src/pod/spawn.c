@@ -16,6 +16,7 @@
 
 #include "pod/spawn.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -470,6 +471,16 @@ spawn_plan_make(struct spawn_plan *sp, const struct spawn_opts *o,
 	return 0;
 }
 
+/* The pane shows every warning, not only the first: "a; b". */
+static void
+notice_add(struct pod_child *out, const char *w)
+{
+	size_t len = strlen(out->notice);
+
+	snprintf(out->notice + len, sizeof out->notice - len, "%s%s",
+		 len ? "; " : "", w);
+}
+
 static void
 spawn_log(const struct spawn_opts *o, const struct spawn_plan *sp,
 	  const struct pod_child *out, uint64_t t0)
@@ -597,10 +608,14 @@ pod_spawn(const struct spawn_opts *o, struct pod_child *out, char *err,
 			goto fail;
 		}
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
-	    (sp->pidns && pipe2(life, O_CLOEXEC) < 0)) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		rc = -errno;
-		snprintf(err, errsz, "socketpair: %s", strerror(errno));
+		snprintf(err, errsz, "socketpair: %s", strerror(-rc));
+		goto fail;
+	}
+	if (sp->pidns && pipe2(life, O_CLOEXEC) < 0) {
+		rc = -errno;
+		snprintf(err, errsz, "lifeline pipe: %s", strerror(-rc));
 		goto fail;
 	}
 	sp->sock = sv[1];
@@ -645,14 +660,13 @@ pod_spawn(const struct spawn_opts *o, struct pod_child *out, char *err,
 
 			snprintf(w, sizeof w, "cgroup not joined: %s: %s",
 				 cgroup_describe(out->cg), strerror(-arc));
-			log_warn(o->log, "%s", w);
 			if (o->iso && o->iso->strict && iso_limits(o->iso)) {
+				log_warn(o->log, "%s", w);
 				snprintf(err, errsz, "%s (strict: pane refused)", w);
 				rc = arc;
 				goto fail_child;
 			}
-			if (!out->notice[0])
-				snprintf(out->notice, sizeof out->notice, "%s", w);
+			notice_add(out, w);
 		}
 	}
 	if (sp->nsflags & CLONE_NEWUSER) {
@@ -711,6 +725,47 @@ fail:
 	return rc;
 }
 
+/* Signal every process whose session is sid (the pane's shell made it
+ * with setsid); how many were signalled. */
+static int
+kill_session(pid_t sid, int sig)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[64], buf[512], *p;
+		long pid, sess;
+		int fd;
+		ssize_t len;
+
+		pid = strtol(e->d_name, &p, 10);
+		if (*p || pid <= 1)
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		/* "pid (comm) state ppid pgrp session ...": comm may hold
+		 * spaces and parentheses, so count from the last ')'. */
+		p = strrchr(buf, ')');
+		if (!p || sscanf(p + 1, " %*c %*d %*d %ld", &sess) != 1)
+			continue;
+		if (sess == sid && kill((pid_t)pid, sig) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 void
 pod_child_kill(struct pod_child *c, int sig)
 {
@@ -722,8 +777,9 @@ pod_child_kill(struct pod_child *c, int sig)
 		kill(c->pid, sig);
 		return;
 	}
-	/* The whole session of the pane: the shell and its jobs. */
-	if (kill(-c->pid, sig) < 0)
+	/* The whole session of the pane: the shell and its jobs, which are
+	 * process groups of their own. */
+	if (kill_session(c->pid, sig) == 0)
 		kill(c->pid, sig);
 	if (sig == SIGKILL && c->cg)
 		cgroup_kill(c->cg);

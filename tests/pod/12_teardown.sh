@@ -111,6 +111,22 @@ t21_kill_ses() {
 	done
 }
 
+# Ending a pane without a pid namespace (or cgroup) signals its whole
+# session: job-control jobs are process groups of their own.
+t21_jobs() {
+	local p=$1 s=t21e-$1 j
+	j=$(job 6 "$p")
+	pod_new "$p" "$s" /bin/sh -c 'set -m; '"$j"' & echo up > "$1"; wait' _ "$RES/$s.up"
+	pod_wait_file "$RES/$s.up"
+	t_wait_for 10 job_running "$j"
+	"$HEXE" ses kill "$s"
+	t_wait_for 5 leftovers_gone "$j" || {
+		pod_kill_pids $(pod_pids_with "$j")
+		echo "a job in its own process group outlived its pane"
+		return 1
+	}
+}
+
 # `kill -9` of an attached mux leaves its pane running.
 t21_kill_mux() {
 	local p=$1 s=t21d-$1
@@ -135,6 +151,7 @@ teardown() {
 		t_pod "row21 kill -9 of the pod kills the pane's tree [$p]" t21_kill_pod "$p"
 		t_pod "row21 kill -9 of the mux leaves the pane running [$p]" t21_kill_mux "$p"
 	done
+	t_pod "row21 closing the pane ends its job-control jobs [none]" t21_jobs none
 	t_pod "row21 kill -9 of the ses leaves every pane running [all profiles]" t21_kill_ses
 }
 

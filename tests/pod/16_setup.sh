@@ -158,6 +158,19 @@ t_runtime_under_cwd() {
 	fi
 }
 
+# Where the hierarchy is delegated the pane's cgroup files are its own:
+# the cgroupfs is read-only, so it cannot lift its limits.
+t_cgroupfs_ro() {
+	local p=$1 out
+	[[ -d /sys/fs/cgroup ]] || t_skip_test "no /sys/fs/cgroup here"
+	out=$(cd / && timeout 20 "$HEXE" pod run --profile "$p" -- \
+		sh -c 'for f in /sys/fs/cgroup/cgroup.procs /sys/fs/cgroup/*/cgroup.procs; do [ -e "$f" ] && { echo "tried $f"; : > "$f"; break; }; done' 2>&1 | tr -d '\r')
+	# ": >" opens for writing and writes nothing: harmless where it is
+	# allowed, "Read-only file system" where the mount is read-only.
+	t_assert_contains "$out" "tried /sys/fs/cgroup/" "$p: a cgroup file was found"
+	t_assert_contains "$out" "Read-only file system" "$p: writing a cgroup file"
+}
+
 setup_rows() {
 	local p
 	for p in minimal full; do
@@ -174,6 +187,9 @@ setup_rows() {
 		t_pod "X11 and ssh-agent sockets [$p]" t_sockets "$p"
 	done
 	t_pod "row10 runtime dir masked under a bound-back cwd [full]" t_runtime_under_cwd
+	for p in default balanced; do
+		t_pod "row18 cgroupfs read-only [$p]" t_cgroupfs_ro "$p"
+	done
 }
 
 POD_PASSES=${POD_PASSES:-root} pod_main setup_rows
