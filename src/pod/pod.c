@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -904,6 +905,10 @@ pod_main(int argc, char **argv)
 	snprintf(logpath, sizeof logpath, "%s/pod-%u.pid", pod.o.runtime, pod.o.id);
 	pidfile_write(logpath);
 	pod_start_child(&pod);
+	/* The spawn's plan (mounts, paths: tens of KiB) is freed now, but
+	 * its pages stay with the pod for its whole life unless handed back:
+	 * every idle pane would carry them. */
+	malloc_trim(0);
 	if (pod.master >= 0) {
 		uv_poll_init(pod.loop, &pod.pty_poll, pod.master);
 		pod.pty_poll.data = &pod;
