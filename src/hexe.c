@@ -103,7 +103,11 @@ main(int argc, char **argv)
 {
 	const char *group, *name;
 
-	setlocale(LC_ALL, "");
+	/* Only the character type: what is a wide or a combining character.
+	 * The other categories would cost a file each at every start (each
+	 * pane's pod included), and a foreign LC_NUMERIC would change how
+	 * Lua reads "0.5" in the config. */
+	setlocale(LC_CTYPE, "");
 	/* A global --instance NAME before the group. */
 	while (argc > 2 && strcmp(argv[1], "--instance") == 0) {
 		setenv("HEXE_INSTANCE", argv[2], 1);
