@@ -242,7 +242,15 @@ cgroup__make_pane_dir(const char *base, const char *instance, unsigned pane,
 			snprintf(failed, failedsz, "%s", parent);
 			return rc;
 		}
-		rc = cgroup__mkdir(out);
+		rc = mkdir(out, 0755) == 0 ? 0 : -errno;
+		if (rc == -EEXIST) {
+			/* A pane of this id died without its cgroup being
+			 * swept yet: what is left in it is not this pane's,
+			 * and must neither count against its limits nor
+			 * die with it later. */
+			cgroup__kill_procs(out, 500);
+			rc = 0;
+		}
 		if (rc != -ENOENT)
 			break;
 	}

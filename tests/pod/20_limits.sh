@@ -538,6 +538,33 @@ test_sweep_after_pod_sigkill() {
 	t_wait_for 3 t_gone "$pid"
 }
 
+# A pane whose id still has a cgroup directory (its earlier holder died
+# and the sweep has not run yet) does not inherit what is left in it.
+test_stale_dir_emptied() {
+	need_any_limit
+	fresh
+	new_pane first HEXE_CGROUP_PIDS_MAX=50
+	local id next dirs d stray
+	id=$(pane_id first)
+	next=$((id + 1))
+	mapfile -t dirs < <(pane_dirs "$(pane_pid first)")
+	((${#dirs[@]} > 0)) || { echo "the pane has no cgroup"; return 1; }
+	# a stray process in the directories the next pane id will get
+	sleep 300 &
+	stray=$!
+	track_pid "$stray"
+	for d in "${dirs[@]}"; do
+		d=${d%/pane-"$id"}/pane-$next
+		mkdir -p "$d"
+		echo "$stray" >"$d/cgroup.procs"
+	done
+	new_pane second HEXE_CGROUP_PIDS_MAX=50
+	t_assert_eq "$(pane_id second)" "$next" "the next pane got the next id"
+	t_wait_for 3 t_gone "$stray" || { echo "the stray process lives on in pane $next's cgroup"; return 1; }
+	"$HEXE" mux send -t second 'echo alive-$((40+2))' Enter
+	wait_screen second "alive-42"
+}
+
 test_sweep_after_ses_sigkill() {
 	need_any_limit
 	fresh
@@ -577,3 +604,4 @@ t_run "pane cgroups nest under hexe's own cgroup" test_nested_under_own_cgroup
 t_run "no pane cgroup left after the pane exits" test_cleanup_on_exit
 t_run "stale cgroup swept after kill -9 of the pod" test_sweep_after_pod_sigkill
 t_run "stale cgroup swept after kill -9 of ses (live panes kept)" test_sweep_after_ses_sigkill
+t_run "a reused pane id's leftover cgroup is emptied first" test_stale_dir_emptied
