@@ -85,8 +85,9 @@ test-bins: $(BUILD)/hexe $(UNIT_BINS) $(BUILD)/tests/ptyh $(BUILD)/tests/replay_
 
 # Installs only what is missing, so a machine that has everything never
 # needs the network or root.
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# $(call apt_install,PACKAGES): apt-get install those not installed.
+define apt_install
+	@missing=""; for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -95,17 +96,13 @@ deps:
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(DEB_PKGS))
 
 bench-deps:
-	@missing=""; for p in $(BENCH_DEB_PKGS); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	$(call apt_install,$(BENCH_DEB_PKGS))
 
 $(BUILD)/bench/hexe-bench: $(BENCH_SRCS) $(wildcard bench/*.h)
 	@mkdir -p $(dir $@)
