@@ -11,6 +11,14 @@
  * The input is handed to libvterm up to the end of each such sequence
  * before its effect is applied, so effects keep their order with the text
  * around them, and the scanner's state carries over between calls.
+ *
+ * Plain text skips libvterm: a run of printable ASCII goes straight into
+ * the grid through the same glyph callback, and libvterm is only told
+ * where its cursor now is (CUF), while nothing would make libvterm print
+ * it differently (insert mode, left/right margins, origin mode, a
+ * non-ASCII G0 or a shift, line attributes, the last column). The run's last character
+ * still goes through libvterm, so that a combining mark after it finds
+ * it. That halves the cost of a screen of text.
  */
 #include "pod/vt.h"
 
@@ -50,10 +58,14 @@ enum scan_event {
 	EV_RIS,
 	EV_SAVE,
 	EV_RESTORE,
+	EV_ESC_INTER, /* ESC, an intermediate and a final: ESC ( 0 */
+	EV_SINGLE_SHIFT,
+	EV_LOCK_SHIFT,
 };
 
 struct scanner {
 	enum scan_state state;
+	char esc_inter, esc_final; /* of the last ESC with an intermediate */
 	char csi[CSI_MAX];
 	size_t csi_len;
 	bool csi_long;
@@ -103,7 +115,29 @@ struct vt {
 
 	struct wbuf replies;
 	struct scanner scan;
+
+	/* When libvterm would print plain text exactly as the grid does
+	 * (see the top of this file). */
+	bool fast_text;    /* allowed at all (tests compare with it off) */
+	bool insert_mode;  /* IRM */
+	bool lr_margins;   /* DECLRMM */
+	bool g0_special;   /* G0 is not ASCII (ESC ( 0 and others) */
+	bool shifted;      /* SO or a locking shift: GL is not G0 */
+	bool fast_blocked; /* a single shift or a line attribute: until RIS */
+	bool fast_off;     /* broken UTF-8 was seen: libvterm's handling of
+			    * it depends on where writes end; for good */
+	int utf8_need;     /* continuation bytes the text still owes */
+	bool origin;       /* DECOM may be on: libvterm then clamps the
+			    * cursor into the scroll region after CUF */
+	bool saved_origin; /* ... as a saved cursor would bring it back */
+	bool text_clean;   /* the last text byte libvterm got was ASCII, so
+			    * its UTF-8 decoder holds nothing (escape
+			    * sequences and controls do not clear it) */
+	size_t fast_chars; /* put without libvterm, for tests */
 };
+
+/* A run shorter than this costs libvterm less than the CUF after it. */
+#define FAST_MIN 8
 
 static int
 clamp_dim(int n)
@@ -549,6 +583,8 @@ vt_new(int cols, int rows, int history_limit)
 	vt->st.cursor_shape = VTERM_PROP_CURSORSHAPE_BLOCK;
 	wbuf_init(&vt->replies);
 	vterm_state_reset(vt->state, 1);
+	vt->fast_text = true;
+	vt->text_clean = true;
 	vt->dirty = true;
 	return vt;
 }
@@ -676,6 +712,16 @@ put_back_main_cursor(struct vt *vt)
 	vterm_input_write(vt->vterm, seq, (size_t)n);
 }
 
+/* A cursor save (on) or restore: origin mode goes with the cursor. */
+static void
+cursor_saved(struct vt *vt, bool save)
+{
+	if (save)
+		vt->saved_origin = vt->origin;
+	else
+		vt->origin = vt->origin || vt->saved_origin;
+}
+
 static void
 dec_mode(struct vt *vt, long mode, bool on)
 {
@@ -692,6 +738,12 @@ dec_mode(struct vt *vt, long mode, bool on)
 	case 2004:
 		set_mode(vt, MODE_BRACKETED_PASTE, on);
 		break;
+	case 69:
+		vt->lr_margins = on;
+		break;
+	case 6:
+		vt->origin = on;
+		break;
 	case 1048:
 	case 1049:
 		/* libvterm saves and restores the rest of the pen */
@@ -700,6 +752,7 @@ dec_mode(struct vt *vt, long mode, bool on)
 		else
 			vt->pen.attr = (vt->pen.attr & ~EXTRA_ATTRS) |
 				       vt->saved_extra;
+		cursor_saved(vt, on);
 		if (!on && mode == 1049)
 			put_back_main_cursor(vt);
 		break;
@@ -751,6 +804,13 @@ apply_csi(struct vt *vt)
 		set_mode(vt, MODE_APP_CURSOR | MODE_APP_KEYPAD, false);
 	if (c.inter)
 		return;
+	if (c.final == 'h' || c.final == 'l') {
+		for (int i = 0; i < c.n; i++)
+			if (c.args[i] == 4)
+				vt->insert_mode = c.final == 'h';
+	}
+	if (c.final == 's' || c.final == 'u') /* SCOSC, SCORC */
+		cursor_saved(vt, c.final == 's');
 	if (c.final == 'm') {
 		sgr_extras(vt, &c);
 	} else if (c.final == 'J' && c.args[0] == 3) {
@@ -868,6 +928,11 @@ apply_ris(struct vt *vt)
 	vt->saved_extra = 0;
 	vt->pen.attr &= ~EXTRA_ATTRS;
 	vt->main_resized = false;
+	vt->insert_mode = vt->lr_margins = false;
+	vt->g0_special = vt->shifted = vt->fast_blocked = false;
+	vt->origin = vt->saved_origin = false;
+	/* what was blocked did not follow the text bytes */
+	vt->text_clean = false;
 }
 
 static void
@@ -890,10 +955,24 @@ apply_event(struct vt *vt, enum scan_event ev)
 		break;
 	case EV_SAVE:
 		vt->saved_extra = vt->pen.attr & EXTRA_ATTRS;
+		cursor_saved(vt, true);
 		break;
 	case EV_RESTORE:
 		vt->pen.attr =
 			(vt->pen.attr & ~EXTRA_ATTRS) | vt->saved_extra;
+		cursor_saved(vt, false);
+		break;
+	case EV_ESC_INTER:
+		if (vt->scan.esc_inter == '(')
+			vt->g0_special = vt->scan.esc_final != 'B';
+		else if (vt->scan.esc_inter == '#')
+			vt->fast_blocked = true; /* DECDWL and friends */
+		break;
+	case EV_SINGLE_SHIFT:
+		vt->fast_blocked = true;
+		break;
+	case EV_LOCK_SHIFT:
+		vt->shifted = true;
 		break;
 	default:
 		break;
@@ -941,10 +1020,20 @@ scan_esc(struct scanner *s, unsigned char c)
 		return EV_NONE; /* a control inside a sequence is executed */
 	if (c < 0x30) {
 		s->state = SC_ESC_INTER;
+		s->esc_inter = (char)c;
 		return EV_NONE;
 	}
 	s->state = SC_GROUND;
 	switch (c) {
+	case 'N': /* SS2 */
+	case 'O': /* SS3 */
+		return EV_SINGLE_SHIFT;
+	case 'n': /* LS2 */
+	case 'o': /* LS3 */
+	case '|': /* LS3R */
+	case '}': /* LS2R */
+	case '~': /* LS1R */
+		return EV_LOCK_SHIFT;
 	case '=':
 		return EV_KEYPAD_ON;
 	case '>':
@@ -1009,10 +1098,15 @@ scan_byte(struct scanner *s, unsigned char c, bool *again)
 	case SC_ESC:
 		return scan_esc(s, c);
 	case SC_ESC_INTER:
-		if (c == 0x1b)
+		if (c == 0x1b) {
 			s->state = SC_ESC;
-		else if (is_cancel(c) || (c >= 0x30 && c <= 0x7e))
+		} else if (is_cancel(c)) {
 			s->state = SC_GROUND;
+		} else if (c >= 0x30 && c <= 0x7e) {
+			s->state = SC_GROUND;
+			s->esc_final = (char)c;
+			return EV_ESC_INTER;
+		}
 		return EV_NONE;
 	case SC_CSI:
 		return scan_csi(s, c);
@@ -1039,6 +1133,142 @@ feed(struct vt *vt, const char *p, size_t n)
 		vterm_input_write(vt->vterm, p, n);
 }
 
+/* How many bytes at the end of p[0..n) begin a UTF-8 character that the
+ * next read completes (0 when the last character is whole). */
+static size_t
+utf8_cut_tail(const char *p, size_t n)
+{
+	for (size_t k = 1; k <= 3 && k <= n; k++) {
+		unsigned char c = (unsigned char)p[n - k];
+		size_t need;
+
+		if ((c & 0xc0) == 0x80)
+			continue; /* a continuation byte: look further back */
+		need = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+		       (c & 0xf8) == 0xf0 ? 4 : 1;
+		return need > k ? k : 0;
+	}
+	return 0;
+}
+
+static bool
+printable_ascii(unsigned char c)
+{
+	return c >= 0x20 && c <= 0x7e;
+}
+
+/* Puts up to k-1 characters of a run of printable ASCII at libvterm's
+ * cursor, as libvterm itself would, and moves libvterm's cursor past
+ * them. Returns how many it put (0: none, libvterm prints the run). */
+static size_t
+text_fast(struct vt *vt, const char *s, size_t k)
+{
+	VTermPos pos;
+	char seq[16];
+	int m, n;
+
+	vterm_state_get_cursorpos(vt->state, &pos);
+	/* The run's last character stays for libvterm, and what is put here
+	 * ends before the last column: no wrap, no pending wrap. */
+	m = k - 1 > (size_t)vt->st.cols ? vt->st.cols : (int)(k - 1);
+	if (m > vt->st.cols - 1 - pos.col)
+		m = vt->st.cols - 1 - pos.col;
+	if (m < FAST_MIN)
+		return 0;
+	for (int t = 0; t < m; t++) {
+		uint32_t chars[2] = { (unsigned char)s[t], 0 };
+		VTermGlyphInfo info = { .chars = chars, .width = 1 };
+
+		cb_putglyph(&info, (VTermPos){ pos.row, pos.col + t }, vt);
+	}
+	n = snprintf(seq, sizeof seq, "\033[%dC", m);
+	vterm_input_write(vt->vterm, seq, (size_t)n);
+	vt->fast_chars += (size_t)m;
+	return (size_t)m;
+}
+
+/* Length of the UTF-8 character a lead byte starts, 0 for a byte that
+ * starts none. */
+static int
+utf8_len(unsigned char c)
+{
+	return c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+	       c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+}
+
+/* Steps over the UTF-8 character at buf[i] (or the rest of the one the
+ * last call left open); anything but a well-formed character turns the
+ * fast path off for good. Returns the index after it. */
+static size_t
+utf8_skip(struct vt *vt, const char *buf, size_t i, size_t to)
+{
+	int need = vt->utf8_need;
+
+	if (need == 0) {
+		need = utf8_len((unsigned char)buf[i]) - 1;
+		if (need < 0) {
+			vt->fast_off = true;
+			return i + 1;
+		}
+		i++;
+	}
+	for (; need > 0 && i < to; need--, i++) {
+		if (((unsigned char)buf[i] & 0xc0) != 0x80) {
+			vt->fast_off = true; /* a character cut short */
+			return i;
+		}
+	}
+	vt->utf8_need = need; /* the rest comes with the next read */
+	return i;
+}
+
+/* The ground-state bytes buf[from..to): runs of plain text go to
+ * text_fast (what precedes a run goes to libvterm first), and SO and SI
+ * are followed. */
+static void
+text_runs(struct vt *vt, const char *buf, size_t from, size_t to,
+	  size_t *done)
+{
+	size_t i = from;
+
+	while (i < to && !vt->fast_off) {
+		unsigned char c = (unsigned char)buf[i];
+		size_t j;
+
+		if (c >= 0x80 || vt->utf8_need > 0) {
+			if (vt->utf8_need > 0 && (c & 0xc0) != 0x80) {
+				vt->fast_off = true; /* a character cut short */
+				break;
+			}
+			vt->text_clean = false;
+			i = utf8_skip(vt, buf, i, to);
+			continue;
+		}
+		if (!printable_ascii(c)) {
+			if (c == 0x0e)
+				vt->shifted = true;
+			else if (c == 0x0f)
+				vt->shifted = false;
+			i++;
+			continue;
+		}
+		for (j = i + 1; j < to && printable_ascii((unsigned char)buf[j]);
+		     j++)
+			;
+		if (j - i > FAST_MIN && vt->text_clean && !vt->insert_mode &&
+		    !vt->lr_margins && !vt->g0_special && !vt->shifted &&
+		    !vt->origin) {
+			feed(vt, buf + *done, i - *done);
+			*done = i + text_fast(vt, buf + i, j - i);
+		}
+		/* ASCII through G0 clears the UTF-8 decoder; through a
+		 * shifted or designated set it may not */
+		if (!vt->shifted && !vt->g0_special)
+			vt->text_clean = true;
+		i = j;
+	}
+}
+
 void
 vt_input(struct vt *vt, const char *buf, size_t len)
 {
@@ -1050,10 +1280,17 @@ vt_input(struct vt *vt, const char *buf, size_t len)
 
 		if (vt->scan.state == SC_GROUND) {
 			const char *esc = memchr(buf + i, 0x1b, len - i);
+			size_t end = esc ? (size_t)(esc - buf) : len;
 
+			if (vt->fast_text && !vt->fast_blocked && !vt->fast_off) {
+				text_runs(vt, buf, i, end, &done);
+				/* an escape inside a character breaks it */
+				if (esc && vt->utf8_need > 0)
+					vt->fast_off = true;
+			}
 			if (!esc)
 				break;
-			i = (size_t)(esc - buf) + 1;
+			i = end + 1;
 			vt->scan.state = SC_ESC;
 			continue;
 		}
@@ -1066,8 +1303,29 @@ vt_input(struct vt *vt, const char *buf, size_t len)
 		done = i;
 		apply_event(vt, ev);
 	}
-	feed(vt, buf + done, len - done);
+	/* libvterm 0.1.4 prints U+FFFD for a UTF-8 character cut by the end
+	 * of a write that holds text before it, but completes one whose
+	 * first bytes came alone: a read that ends inside a character hands
+	 * them over on their own. */
+	{
+		size_t tail = utf8_cut_tail(buf + done, len - done);
+
+		feed(vt, buf + done, len - done - tail);
+		feed(vt, buf + len - tail, tail);
+	}
 	run_flush(vt);
+}
+
+void
+vt_set_fast_text(struct vt *vt, bool on)
+{
+	vt->fast_text = on;
+}
+
+size_t
+vt_fast_text_chars(const struct vt *vt)
+{
+	return vt->fast_chars;
 }
 
 /* ---- text: capture and search ---- */

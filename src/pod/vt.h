@@ -20,6 +20,11 @@ void vt_free(struct vt *vt);
 
 /* PTY output; sequences may be split anywhere between calls. */
 void vt_input(struct vt *vt, const char *buf, size_t len);
+/* Plain text straight into the grid (on by default); off, every byte
+ * goes through libvterm. For tests that compare the two. */
+void vt_set_fast_text(struct vt *vt, bool on);
+/* How many characters took that way so far. */
+size_t vt_fast_text_chars(const struct vt *vt);
 void vt_resize(struct vt *vt, int cols, int rows);
 
 /* Bytes to write back to the PTY (answers to DA, DSR, etc.); the caller

@@ -769,6 +769,31 @@ test_garbage(void **state)
 	vt_free(vt);
 }
 
+/* A character cut by the end of a read, with text before it, arrives
+ * whole (libvterm alone would print U+FFFD for it). */
+static void
+test_utf8_split_across_reads(void **state)
+{
+	static const char *const text[] = { "x\303\251y", "ab\344\270\255c",
+					    "q\360\237\230\200z" };
+	static const char *const want[] = { "x\303\251y", "ab\344\270\255c",
+					    "q\360\237\230\200z" };
+
+	(void)state;
+	for (int t = 0; t < 3; t++) {
+		size_t n = strlen(text[t]);
+
+		for (size_t cut = 1; cut < n; cut++) {
+			struct vt *vt = vt_new(20, 2, 0);
+
+			vt_input(vt, text[t], cut);
+			vt_input(vt, text[t] + cut, n - cut);
+			assert_string_equal(row(vt, 0), want[t]);
+			vt_free(vt);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -794,6 +819,7 @@ main(void)
 		cmocka_unit_test(test_resize_altscreen),
 		cmocka_unit_test(test_update_round_trip),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_utf8_split_across_reads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
