@@ -204,6 +204,7 @@ spawn 30 4 /bin/sh
 wait "$ "
 type "echo one\r"
 row 1 one
+row 2 "$"
 screen dump.txt
 screen
 EOF
