@@ -70,6 +70,8 @@ isolation_parse_profile(const char *field, const char *s, enum profile *out,
 	return -1;
 }
 
+#define ISO_MEMORY_MIN (1ull << 20)
+
 int
 isolation_parse_memory(const char *field, const char *s, uint64_t *out,
 		       char *err, size_t errsz)
@@ -93,6 +95,21 @@ isolation_parse_memory(const char *field, const char *s, uint64_t *out,
 		num[--n] = '\0';
 	if (!parse_uint(num, UINT64_MAX / mult, &v) || v == 0)
 		goto bad;
+	/* "1" is a slip for "1G", not a pane that dies before its prompt */
+	if (v * mult < ISO_MEMORY_MIN) {
+		if (mult == 1)
+			snprintf(err, errsz,
+				 "%s: \"%s\" is less than the 1M a pane needs "
+				 "to start (a bare number is bytes; did you "
+				 "mean \"%sM\" or \"%sG\"?)",
+				 field, s, s, s);
+		else
+			snprintf(err, errsz,
+				 "%s: \"%s\" is less than the 1M a pane needs "
+				 "to start",
+				 field, s);
+		return -1;
+	}
 	*out = v * mult;
 	return 0;
 bad:

@@ -241,6 +241,10 @@ test_limit_formats(void **state)
 		{ "memory = \"512M\"", 512 * M, 0, 0, 0 },
 		{ "memory = \"1G\"", G, 0, 0, 0 },
 		{ "memory = \"2048M\"", 2048 * M, 0, 0, 0 },
+		{ "memory = \"1048576K\"", G, 0, 0, 0 },
+		{ "memory = \"1T\"", 1024 * G, 0, 0, 0 },
+		{ "memory = \"1073741824\"", G, 0, 0, 0 },
+		{ "memory = \"1M\"", M, 0, 0, 0 },
 		{ "cpu = \"50000 100000\"", 0, 50000, 100000, 0 },
 		{ "cpu = \"100000 100000\"", 0, 100000, 100000, 0 },
 		{ "cpu = \"200000 100000\"", 0, 200000, 100000, 0 },
@@ -408,6 +412,12 @@ static const struct bad bad_configs[] = {
 	{ "hexe.ses.isolation.set({ memory = \"lots\" })",
 	  ":1: ses.isolation.memory: expected a size like \"512M\" or \"1G\" "
 	  "(M = MiB, G = GiB), got \"lots\"" },
+	{ "hexe.ses.isolation.set({ memory = \"1\" })",
+	  ":1: ses.isolation.memory: \"1\" is less than the 1M a pane needs "
+	  "to start (a bare number is bytes; did you mean \"1M\" or \"1G\"?)" },
+	{ "hexe.ses.isolation.set({ memory = \"512K\" })",
+	  ":1: ses.isolation.memory: \"512K\" is less than the 1M a pane "
+	  "needs to start" },
 	{ "hexe.ses.isolation.set({ memory = \"1.5G\" })",
 	  ":1: ses.isolation.memory: expected a size like \"512M\" or \"1G\" "
 	  "(M = MiB, G = GiB), got \"1.5G\"" },
