@@ -222,7 +222,7 @@ const struct field config_isolation_fields[] = {
 	  .def = "nil (no limit)", .set = iso_memory,
 	  .expect = "a string such as \"512M\" or \"1G\"",
 	  .help = "memory limit: \"512M\", \"1G\", \"2048M\" (M = MiB, G = GiB; "
-		  "K and T too)" },
+		  "K and T too), at least 1M" },
 	{ .name = "cpu", .ltypes = LT(LUA_TSTRING), .type = "string",
 	  .def = "nil (no limit)", .set = iso_cpu,
 	  .expect = "a string \"quota period\" such as \"50000 100000\"",
