@@ -48,6 +48,10 @@ write_helpers() {
 	        return ename(e)
 	r = {}
 	try:
+	    # In a devpts of its own (full) the other pane's path may name
+	    # this pane's own terminal: then the other one is out of reach.
+	    if os.path.exists(other) and os.path.samefile(other, "/proc/self/fd/0"):
+	        raise OSError(errno.ENOENT, "the path names the pane's own terminal")
 	    fd = os.open(other, os.O_WRONLY | os.O_NOCTTY)
 	    r["open"] = "ok"
 	    os.write(fd, ("MARK23-%s\r\n" % tag).encode())
