@@ -30,8 +30,9 @@ write_helpers() {
 	        r["ptrace"] = "ok"
 	    else:
 	        r["ptrace"] = errno.errorcode.get(ctypes.get_errno(), "?")
-	with open(out, "w") as f:
+	with open(out + ".tmp", "w") as f:
 	    f.write("".join("%s=%s\n" % kv for kv in r.items()))
+	os.replace(out + ".tmp", out)
 	PY
 	# Rows 23, 24: another pane's terminal, and TIOCSTI.
 	cat >"$T_TMP/cross.py" <<-'PY'
@@ -60,8 +61,9 @@ write_helpers() {
 	except OSError as e:
 	    r["open"] = ename(e)
 	r["sti_own"] = sti(0, "#sti-own-%s\n" % tag)
-	with open(out, "w") as f:
+	with open(out + ".tmp", "w") as f:
 	    f.write("".join("%s=%s\n" % kv for kv in r.items()))
+	os.replace(out + ".tmp", out)
 	PY
 	chmod 0644 "$T_TMP/reach.py" "$T_TMP/cross.py"
 }
@@ -159,7 +161,7 @@ t23() {
 	write_helpers
 	pod_new none "$a" /bin/sh
 	pod_wait_prompt "$a"
-	"$HEXE" mux send -t "$a" "tty > $RES/$a.tty" Enter
+	"$HEXE" mux send -t "$a" "tty > $RES/$a.tmp && mv $RES/$a.tmp $RES/$a.tty" Enter
 	pod_wait_file "$RES/$a.tty"
 	pod_new "$p" "$b" /bin/sh
 	pod_wait_prompt "$b"

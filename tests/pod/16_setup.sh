@@ -34,7 +34,8 @@ notices_via_pod() { # PROFILE: through `hexe pod`, which takes --cwd
 	chmod 0000 "$dir"
 	mkdir -m 0700 "$rt" "$rt/log"
 	HOME=$dir "$HEXE" pod --instance="$HEXE_INSTANCE" --runtime="$rt" --session=n --id=901 \
-		--cwd="$dir" --profile="$p" -- /bin/sh -c 'pwd > "$1/n-$2.pwd"' \
+		--cwd="$dir" --profile="$p" -- \
+		/bin/sh -c 'pwd > "$1/n-$2.tmp" && mv "$1/n-$2.tmp" "$1/n-$2.pwd"' \
 		_ "$RES" "$p" >/dev/null 2>&1 &
 	pid=$!
 	track_pid "$pid"
@@ -123,7 +124,9 @@ for name in ("DISPLAY", "SSH_AUTH_SOCK"):
         out.append(name + "=ok")
     except OSError as e:
         out.append(name + "=" + errno.errorcode[e.errno])
-open(sys.argv[1], "w").write("\n".join(out) + "\n")
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("\n".join(out) + "\n")
+os.replace(sys.argv[1] + ".tmp", sys.argv[1])
 ' "$RES/$s.txt"
 	pod_wait_file "$RES/$s.txt"
 	if [[ $p == balanced ]]; then
