@@ -61,7 +61,7 @@ track_pid() {
 _t_alive() {
 	local stat
 	kill -0 "$1" 2>/dev/null || return 1
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
 	stat=${stat##*) }
 	[[ ${stat%% *} != Z ]]
 }

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,13 @@ write_all(int fd, const void *buf, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN) {
+				/* a non-blocking fd: wait until it takes more */
+				struct pollfd pf = { fd, POLLOUT, 0 };
+
+				poll(&pf, 1, -1);
+				continue;
+			}
 			return -errno;
 		}
 		p += n;
@@ -207,4 +215,16 @@ pidfile_write(const char *path)
 	rc = write_all(fd, buf, (size_t)n);
 	close(fd);
 	return rc;
+}
+
+const char *
+env_lookup(char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (char *const *e = envp; e && *e; e++) {
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	}
+	return NULL;
 }

@@ -25,7 +25,8 @@ uint64_t now_ns(void);
 int fd_cloexec(int fd);
 int fd_nonblock(int fd, bool on);
 
-/* Write all of buf to a blocking fd, retrying on EINTR; 0 or -errno. */
+/* Write all of buf to fd, retrying on EINTR and waiting out EAGAIN on a
+ * non-blocking fd; 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
 
 /* Read a whole small file into a NUL-terminated buffer; NULL on error. */
@@ -37,5 +38,8 @@ int pidfile_write(const char *path);
 
 /* Parse a non-negative decimal integer that must fill the whole string. */
 bool parse_uint(const char *s, unsigned long long max, unsigned long long *out);
+
+/* The value of NAME in an environment array ("NAME=value"), or NULL. */
+const char *env_lookup(char *const *envp, const char *name);
 
 #endif

@@ -200,52 +200,40 @@ isolation_parse_mount(const char *field, const char *s, bool ro,
 	return 0;
 }
 
-static const char *
-env_get(char *const *envp, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (char *const *e = envp; e && *e; e++) {
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-			return *e + n + 1;
-	}
-	return NULL;
-}
-
 int
 isolation_apply_env(struct isolation *iso, char *const *envp, char *err,
 		    size_t errsz)
 {
 	const char *v;
 
-	if ((v = env_get(envp, "HEXE_VOIDBOX_PROFILE")) && *v) {
+	if ((v = env_lookup(envp, "HEXE_VOIDBOX_PROFILE")) && *v) {
 		if (isolation_parse_profile("HEXE_VOIDBOX_PROFILE", v,
 					    &iso->profile, err, errsz) < 0)
 			return -1;
 		iso->src_profile = ISO_SRC_ENV;
 	}
-	if ((v = env_get(envp, "HEXE_CGROUP_MEM_MAX")) && *v) {
+	if ((v = env_lookup(envp, "HEXE_CGROUP_MEM_MAX")) && *v) {
 		if (isolation_parse_memory("HEXE_CGROUP_MEM_MAX", v, &iso->memory,
 					   err, errsz) < 0)
 			return -1;
 		snprintf(iso->memory_text, sizeof iso->memory_text, "%s", v);
 		iso->src_memory = ISO_SRC_ENV;
 	}
-	if ((v = env_get(envp, "HEXE_CGROUP_CPU_MAX")) && *v) {
+	if ((v = env_lookup(envp, "HEXE_CGROUP_CPU_MAX")) && *v) {
 		if (isolation_parse_cpu("HEXE_CGROUP_CPU_MAX", v, &iso->cpu_quota,
 					&iso->cpu_period, err, errsz) < 0)
 			return -1;
 		snprintf(iso->cpu_text, sizeof iso->cpu_text, "%s", v);
 		iso->src_cpu = ISO_SRC_ENV;
 	}
-	if ((v = env_get(envp, "HEXE_CGROUP_PIDS_MAX")) && *v) {
+	if ((v = env_lookup(envp, "HEXE_CGROUP_PIDS_MAX")) && *v) {
 		if (isolation_parse_pids("HEXE_CGROUP_PIDS_MAX", v, &iso->pids,
 					 err, errsz) < 0)
 			return -1;
 		snprintf(iso->pids_text, sizeof iso->pids_text, "%s", v);
 		iso->src_pids = ISO_SRC_ENV;
 	}
-	if ((v = env_get(envp, "HEXE_POD_STRICT"))) {
+	if ((v = env_lookup(envp, "HEXE_POD_STRICT"))) {
 		if (isolation_parse_bool("HEXE_POD_STRICT", v, &iso->strict, err,
 					 errsz) < 0)
 			return -1;

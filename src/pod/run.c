@@ -146,29 +146,6 @@ raw_off(struct run *r)
 	r->raw = false;
 }
 
-/* util's write_all, and waiting out EAGAIN: the master is non-blocking. */
-static int
-put_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pf = { fd, POLLOUT, 0 };
-
-			poll(&pf, 1, -1);
-			continue;
-		}
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Set by the handler, read by the relay: the one piece of state a
  * signal handler can share. */
 static volatile sig_atomic_t winch_seen;
@@ -226,7 +203,7 @@ relay(struct run *r, sigset_t *wait_mask)
 			ssize_t k = read(r->pc.master, buf, sizeof buf);
 
 			if (k > 0)
-				put_all(STDOUT_FILENO, buf, (size_t)k);
+				write_all(STDOUT_FILENO, buf, (size_t)k);
 			else if (k == 0 || (errno != EINTR && errno != EAGAIN))
 				out_open = false;
 		}
@@ -234,14 +211,14 @@ relay(struct run *r, sigset_t *wait_mask)
 			ssize_t k = read(STDIN_FILENO, buf, sizeof buf);
 
 			if (k > 0) {
-				put_all(r->pc.master, buf, (size_t)k);
+				write_all(r->pc.master, buf, (size_t)k);
 				last_in = buf[k - 1];
 			} else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {
 				in_open = false;
 				/* Piped input ended: the program reads an
 				 * end of file (^D ends a partial line first). */
 				if (!r->raw)
-					put_all(r->pc.master, "\4\4",
+					write_all(r->pc.master, "\4\4",
 						last_in == '\n' ? 1 : 2);
 			}
 		}
@@ -249,7 +226,7 @@ relay(struct run *r, sigset_t *wait_mask)
 			/* Drain what the program left, without waiting on
 			 * jobs that outlive it. */
 			while ((n = (int)read(r->pc.master, buf, sizeof buf)) > 0)
-				put_all(STDOUT_FILENO, buf, (size_t)n);
+				write_all(STDOUT_FILENO, buf, (size_t)n);
 			out_open = false;
 		}
 	}

@@ -354,18 +354,6 @@ child_main(struct spawn_plan *sp)
 
 /* ---- pod ---- */
 
-static const char *
-env_get(char *const *envp, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (char *const *e = envp; e && *e; e++) {
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-			return *e + n + 1;
-	}
-	return NULL;
-}
-
 static void
 ns_error(char *err, size_t errsz, const char *step, int e)
 {
@@ -448,7 +436,7 @@ spawn_plan_make(struct spawn_plan *sp, const struct spawn_opts *o,
 	sp->pidns = sp->nsflags & CLONE_NEWPID;
 	sp->devpts = sp->profile == PROFILE_FULL;
 	snprintf(sp->hostname, sizeof sp->hostname, "pod-%u", o->pane_id);
-	sp->home = env_get(o->envp, "HOME");
+	sp->home = env_lookup(o->envp, "HOME");
 	if (!runtime && paths_init(&paths, o->instance, perr, sizeof perr) == 0)
 		runtime = paths.runtime;
 	memset(&me, 0, sizeof me);
@@ -457,9 +445,9 @@ spawn_plan_make(struct spawn_plan *sp, const struct spawn_opts *o,
 	if ((!me.cwd || !*me.cwd) && (sp->nsflags & CLONE_NEWNS) &&
 	    getcwd(sp->pod_cwd, sizeof sp->pod_cwd))
 		me.cwd = sp->pod_cwd; /* re-entered by path in the new tree */
-	me.display = env_get(o->envp, "DISPLAY");
-	me.ssh_auth_sock = env_get(o->envp, "SSH_AUTH_SOCK");
-	me.xdg_runtime_dir = env_get(o->envp, "XDG_RUNTIME_DIR");
+	me.display = env_lookup(o->envp, "DISPLAY");
+	me.ssh_auth_sock = env_lookup(o->envp, "SSH_AUTH_SOCK");
+	me.xdg_runtime_dir = env_lookup(o->envp, "XDG_RUNTIME_DIR");
 	me.runtime = runtime;
 	if (o->iso) {
 		me.mounts = o->iso->mounts;

@@ -1135,6 +1135,15 @@ feed(struct vt *vt, const char *p, size_t n)
 		vterm_input_write(vt->vterm, p, n);
 }
 
+/* Length of the UTF-8 character a lead byte starts, 0 for a byte that
+ * starts none. */
+static int
+utf8_len(unsigned char c)
+{
+	return c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+	       c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+}
+
 /* How many bytes at the end of p[0..n) begin a UTF-8 character that the
  * next read completes (0 when the last character is whole). */
 static size_t
@@ -1146,8 +1155,7 @@ utf8_cut_tail(const char *p, size_t n)
 
 		if ((c & 0xc0) == 0x80)
 			continue; /* a continuation byte: look further back */
-		need = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
-		       (c & 0xf8) == 0xf0 ? 4 : 1;
+		need = (size_t)utf8_len(c);
 		return need > k ? k : 0;
 	}
 	return 0;
@@ -1187,15 +1195,6 @@ text_fast(struct vt *vt, const char *s, size_t k)
 	vterm_input_write(vt->vterm, seq, (size_t)n);
 	vt->fast_chars += (size_t)m;
 	return (size_t)m;
-}
-
-/* Length of the UTF-8 character a lead byte starts, 0 for a byte that
- * starts none. */
-static int
-utf8_len(unsigned char c)
-{
-	return c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
-	       c >= 0xf0 && c <= 0xf4 ? 4 : 0;
 }
 
 /* Steps over the UTF-8 character at buf[i] (or the rest of the one the
