@@ -180,7 +180,9 @@ relay(struct run *r, sigset_t *wait_mask)
 	while (out_open || !r->exited) {
 		struct pollfd pf[2] = {
 			{ r->pc.master, out_open ? POLLIN : 0, 0 },
-			{ STDIN_FILENO, in_open ? POLLIN : 0, 0 },
+			/* a closed input is left out: poll would keep
+			 * reporting its hang-up */
+			{ in_open ? STDIN_FILENO : -1, POLLIN, 0 },
 		};
 		struct timespec tick = { 0, 50 * 1000 * 1000 };
 		int n;
