@@ -77,19 +77,20 @@ $(BUILD)/tests/replay_frame: tests/fuzz/replay.c tests/fuzz/fuzz_frame.c $(BUILD
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Two more builds of the same source speaking newer protocol versions, for
-# the adoption-across-versions tests: v2 still accepts v1 pods, v3 does not.
-$(BUILD)/compat/v2/hexe: FORCE
-	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/compat/v2 OPT="$(OPT) -DPROTO_VERSION=2u" SAN="$(SAN)" $(BUILD)/compat/v2/hexe-bin
-	@cp $(BUILD)/compat/v2/hexe-bin $@
+# Two more builds of the same source speaking newer protocol versions (this
+# one speaks 2), for the adoption-across-versions tests: v3 still accepts
+# older pods, v4 does not.
 $(BUILD)/compat/v3/hexe: FORCE
-	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/compat/v3 OPT="$(OPT) -DPROTO_VERSION=3u -DPROTO_MIN_VERSION=3u" SAN="$(SAN)" $(BUILD)/compat/v3/hexe-bin
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/compat/v3 OPT="$(OPT) -DPROTO_VERSION=3u" SAN="$(SAN)" $(BUILD)/compat/v3/hexe-bin
 	@cp $(BUILD)/compat/v3/hexe-bin $@
+$(BUILD)/compat/v4/hexe: FORCE
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/compat/v4 OPT="$(OPT) -DPROTO_VERSION=4u -DPROTO_MIN_VERSION=4u" SAN="$(SAN)" $(BUILD)/compat/v4/hexe-bin
+	@cp $(BUILD)/compat/v4/hexe-bin $@
 $(BUILD)/hexe-bin: $(BUILD)/obj/src/hexe.o $(BUILD)/libhexe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 test-bins: $(BUILD)/hexe $(UNIT_BINS) $(BUILD)/tests/ptyh $(BUILD)/tests/replay_frame \
-	$(BUILD)/compat/v2/hexe $(BUILD)/compat/v3/hexe
+	$(BUILD)/compat/v3/hexe $(BUILD)/compat/v4/hexe
 
 # Installs only what is missing, so a machine that has everything never
 # needs the network or root.

@@ -16,24 +16,11 @@
 int
 client_connect(struct client *cl, const char *path)
 {
-	struct sockaddr_un sa;
-	int fd;
+	int fd = unix_connect(path, false);
 
 	cl->fd = -1;
-	if (strlen(path) >= sizeof sa.sun_path)
-		return -ENAMETOOLONG;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
+		return fd;
 	cl->fd = fd;
 	frame_reader_init(&cl->fr, FRAME_MAX);
 	return 0;
@@ -159,6 +146,7 @@ client_hello(struct client *cl, int role, const char *instance, char *err,
 				 "newer", ok.version, PROTO_MIN_VERSION);
 			return -1;
 		}
+		cl->peer_version = ok.version;
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #define HEXE_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 #include "core/proto.h"
@@ -14,6 +15,7 @@
 struct client {
 	int fd;
 	struct frame_reader fr;
+	uint32_t peer_version; /* from HELLO_OK */
 };
 
 /* -errno (ENOENT, ECONNREFUSED: nobody listens) or 0. */

@@ -1018,6 +1018,8 @@ msg_type_name(uint16_t type)
 	case MSG_SEARCH: return "SEARCH";
 	case MSG_SEARCH_RESULT: return "SEARCH_RESULT";
 	case MSG_ACTION: return "ACTION";
+	case MSG_SYNC: return "SYNC";
+	case MSG_VIEW: return "VIEW";
 	case MSG_SESSION_INFO: return "SESSION_INFO";
 	case MSG_LAYOUT: return "LAYOUT";
 	case MSG_PANE_UPDATE: return "PANE_UPDATE";

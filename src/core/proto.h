@@ -23,7 +23,7 @@
 /* Overridable at build time only so that the tests can build a "newer"
  * binary and check adoption across versions. */
 #ifndef PROTO_VERSION
-#define PROTO_VERSION 1u
+#define PROTO_VERSION 2u
 #endif
 /* The oldest peer version this binary can still talk to. */
 #ifndef PROTO_MIN_VERSION
@@ -58,6 +58,10 @@ enum msg_type {
 	MSG_SEARCH,          /* pane in header (also ses → pod) */
 	MSG_SEARCH_RESULT,   /* reply, pane in header */
 	MSG_ACTION,          /* a keymap action, by name */
+	MSG_SYNC,            /* mux → ses, echoed once all before it is done */
+	MSG_VIEW, /* pane in header, payload u8: mux → ses "I view it
+		   * directly (1) / through you (0)"; ses → pod (v2) "send
+		   * me updates (1) / not (0)" */
 
 	/* ses → mux */
 	MSG_SESSION_INFO = 48,
@@ -72,6 +76,10 @@ enum msg_type {
 	MSG_POD_EXIT,      /* pod → ses: the child exited */
 	MSG_POD_KILL,      /* ses → pod: end the pane */
 };
+
+/* Protocol 2: a mux may connect to a pod's socket itself (ROLE_MUX) for
+ * the panes it shows, and ses may turn a pod's updates to it off. */
+#define PROTO_DIRECT_VERSION 2u
 
 enum peer_role {
 	ROLE_MUX = 1,

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -227,4 +229,29 @@ env_lookup(char *const *envp, const char *name)
 			return *e + n + 1;
 	}
 	return NULL;
+}
+
+int
+unix_connect(const char *path, bool nonblock)
+{
+	struct sockaddr_un sa;
+	size_t n = strlen(path);
+	int fd;
+
+	if (n >= sizeof sa.sun_path)
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX,
+		    SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	if (fd < 0)
+		return -errno;
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, n);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
 }

@@ -24,6 +24,10 @@ uint64_t now_ns(void);
 /* Set O_CLOEXEC / O_NONBLOCK on an fd; return 0 or -errno. */
 int fd_cloexec(int fd);
 int fd_nonblock(int fd, bool on);
+/* A connected unix stream socket (close-on-exec; non-blocking when asked,
+ * so that a listener with a full backlog gives EAGAIN instead of a wait):
+ * the fd, or -errno. */
+int unix_connect(const char *path, bool nonblock);
 
 /* Write all of buf to fd, retrying on EINTR and waiting out EAGAIN on a
  * non-blocking fd; 0 or -errno. */

@@ -106,6 +106,7 @@ panes_prune(struct mux *m)
 			i++;
 			continue;
 		}
+		chan_close(m, &m->panes[i]);
 		grid_free(m->panes[i].g);
 		scrollview_free(&m->panes[i].sv);
 		m->panes[i] = m->panes[--m->npanes];
@@ -207,14 +208,18 @@ on_layout(struct mux *m, const struct frame *f)
 	m->layout = l;
 	m->have_layout = true;
 	snprintf(m->session, sizeof m->session, "%s", l.session);
-	for (int i = 0; i < l.npanes; i++)
-		pane_get(m, l.panes[i].id);
 	panes_prune(m);
+	for (int i = 0; i < l.npanes; i++) {
+		struct mux_pane *p = pane_get(m, l.panes[i].id);
+
+		if (p)
+			chan_open(m, p);
+	}
 	mux_schedule_redraw(m);
 }
 
-static void
-on_update(struct mux *m, const struct frame *f)
+void
+mux_apply_update(struct mux *m, const struct frame *f)
 {
 	struct mux_pane *p = mux_pane_find(m, f->pane);
 	uint32_t bells;
@@ -274,7 +279,11 @@ ses_on_frame(struct conn *c, const struct frame *f)
 
 	switch (f->type) {
 	case MSG_LAYOUT: on_layout(m, f); break;
-	case MSG_PANE_UPDATE: on_update(m, f); break;
+	case MSG_PANE_UPDATE:
+		if (!chan_direct(m, f->pane))
+			mux_apply_update(m, f);
+		break;
+	case MSG_SYNC: chan_sync_done(m); break;
 	case MSG_SCROLLBACK_ROWS: scrollview_on_rows(m, f); break;
 	case MSG_SESSION_INFO: {
 		struct msg_session_info si;
@@ -325,14 +334,12 @@ mux_send(struct mux *m, struct wbuf *b)
 void
 mux_send_input(struct mux *m, uint16_t pane, const char *p, size_t n)
 {
-	struct wbuf b;
-
 	if (n == 0)
 		return;
-	wbuf_init(&b);
-	frame_put(&b, MSG_INPUT, pane, p, n);
-	mux_send(m, &b);
-	wbuf_free(&b);
+	if (m->syncs > 0)
+		chan_hold(m, pane, p, n);
+	else
+		chan_input(m, pane, p, n);
 }
 
 void
@@ -344,6 +351,11 @@ mux_send_action(struct mux *m, const char *name, const char *arg)
 
 	wbuf_init(&b);
 	msg_action_encode(&b, &a);
+	if (m->direct) {
+		/* Keys typed from now on wait for the action's effect. */
+		msg_empty_encode(&b, MSG_SYNC, 0);
+		chan_sync_sent(m);
+	}
 	mux_send(m, &b);
 	wbuf_free(&b);
 }
@@ -479,6 +491,13 @@ send_start(struct mux *m, const struct mux_start *st)
 	struct wbuf b;
 
 	wbuf_init(&b);
+	if (m->direct) {
+		/* Before attaching, so that ses never sends this mux the
+		 * screens it will read from the pods. */
+		uint8_t on = 1;
+
+		frame_put(&b, MSG_VIEW, 0, &on, 1);
+	}
 	if (st->create) {
 		cli_encode_session_new(&b, st->name, st->layout, (uint16_t)m->cols,
 				       (uint16_t)mux_area_rows(m),
@@ -588,6 +607,8 @@ mux_setup(struct mux *m, struct client *cl, char *err, size_t errsz)
 	m->ses.data = m;
 	frame_reader_free(&cl->fr);
 	m->ses_open = true;
+	m->direct = cl->peer_version >= PROTO_DIRECT_VERSION;
+	wbuf_init(&m->held);
 	return 0;
 }
 
@@ -607,6 +628,8 @@ mux_init_handles(struct mux *m)
 	m->clock_timer.data = m;
 	uv_timer_start(&m->clock_timer, clock_cb,
 		       (uint64_t)(1000 * (60 - time(NULL) % 60)), 60000);
+	uv_timer_init(m->loop, &m->chan_timer);
+	m->chan_timer.data = m;
 	uv_idle_init(m->loop, &m->redraw_idle);
 	m->redraw_idle.data = m;
 	uv_signal_init(m->loop, &m->sig_winch);
@@ -633,6 +656,8 @@ mux_teardown(struct mux *m)
 			write_all(m->tty.out, m->out.data, m->out.len);
 	}
 	tty_close(&m->tty);
+	for (int i = 0; i < m->npanes; i++)
+		chan_close(m, &m->panes[i]);
 	if (m->loop) {
 		if (m->ses_open)
 			conn_close(&m->ses, NULL);
@@ -654,6 +679,7 @@ mux_teardown(struct mux *m)
 	if (m->caps)
 		term_caps_free(m->caps);
 	wbuf_free(&m->out);
+	wbuf_free(&m->held);
 	hlog_close(&m->log);
 }
 

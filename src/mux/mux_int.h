@@ -40,8 +40,11 @@ struct scrollview {
 	int start_lines;     /* how far up the view started */
 };
 
+struct chan;
+
 struct mux_pane {
 	uint16_t id;
+	struct chan *ch; /* its direct connection to the pod (channel.c) */
 	struct grid *g;
 	struct pane_state st;
 	bool have;
@@ -69,6 +72,13 @@ struct mux {
 
 	struct conn ses;
 	bool ses_open;
+	/* channel.c: panes are read from their pods when ses speaks
+	 * protocol 2; input waits in `held` while `syncs` actions are out */
+	bool direct;
+	uv_timer_t chan_timer;
+	int syncs;
+	uint64_t sync_give_up;
+	struct wbuf held;
 	struct input_decoder dec;
 	uv_timer_t esc_timer;
 	uv_timer_t query_timer;
@@ -117,8 +127,9 @@ void mux_quit(struct mux *m, const char *msg, int status);
 void mux_schedule_redraw(struct mux *m);
 void mux_query_done(struct mux *m);
 void mux_send(struct mux *m, struct wbuf *b);
-/* Input for pane MUX_FOCUSED goes wherever ses has the focus when it gets
- * there: keys typed right after a click or a split follow the new focus. */
+/* Input for pane MUX_FOCUSED goes to the focus of the latest LAYOUT, once
+ * every action sent before it is done: keys typed right after a click or a
+ * split follow the new focus. */
 #define MUX_FOCUSED 0
 void mux_send_input(struct mux *m, uint16_t pane, const char *p, size_t n);
 void mux_send_action(struct mux *m, const char *name, const char *arg);
@@ -133,6 +144,21 @@ int mux_area_top(const struct mux *m);
 
 /* Load the config (again): 0, or -1 keeping the one in use. */
 int mux_config_load(struct mux *m, bool first);
+
+/* A PANE_UPDATE, from ses or from the pane's channel. */
+void mux_apply_update(struct mux *m, const struct frame *f);
+
+/* channel.c */
+void chan_open(struct mux *m, struct mux_pane *p);
+void chan_close(struct mux *m, struct mux_pane *p);
+/* The pane's updates come on its channel (ses's copies are stale). */
+bool chan_direct(struct mux *m, uint16_t pane);
+/* Input for a pane (or MUX_FOCUSED) on the path that pane takes now. */
+void chan_input(struct mux *m, uint16_t pane, const char *p, size_t n);
+/* Input kept back until every action sent so far has been done. */
+void chan_hold(struct mux *m, uint16_t pane, const char *p, size_t n);
+void chan_sync_sent(struct mux *m);
+void chan_sync_done(struct mux *m);
 
 /* draw.c */
 void mux_draw(struct mux *m);

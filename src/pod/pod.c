@@ -8,6 +8,7 @@
  * frame (POD_FRAME_MS).
  */
 #include "pod/pod.h"
+#include "pod/pod_int.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -30,63 +31,6 @@
 #include "pod/pty.h"
 #include "pod/spawn.h"
 #include "pod/vt.h"
-
-#define POD_FRAME_MS 8
-#define POD_READ_MAX (1u << 20)      /* per loop turn, for fairness */
-#define POD_INPUT_HIGH (8u << 20)    /* pause reading ses above this */
-#define POD_UPDATE_BACKLOG (1u << 20) /* skip updates above this */
-#define POD_LINGER_MS 3000
-
-struct pod_opts {
-	const char *instance;
-	const char *runtime;
-	const char *session;
-	const char *cwd;
-	unsigned id;
-	int cols, rows;
-	int history;
-	int ses_fd;
-	bool login;
-	char **argv;
-};
-
-struct pod {
-	uv_loop_t *loop;
-	struct pod_opts o;
-	struct hlog log;
-	struct isolation iso;
-	char sock_path[600];
-	uv_pipe_t server;
-	bool server_open;
-
-	struct pod_child pc;
-	int master; /* pc.master, or -1 */
-	uv_poll_t pty_poll;
-	int pty_events;
-	struct wbuf to_pty; /* input waiting for the PTY to accept it */
-
-	pid_t child;
-	bool child_exited;
-	int child_status;
-	bool pty_eof;
-	uint64_t created;
-	char info[512];
-
-	struct vt *vt;
-	uv_timer_t frame_timer;
-	uint64_t last_sent_ms;
-	bool timer_armed;
-
-	struct conn *ses; /* the adopted ses connection, after its HELLO */
-	uv_signal_t sig_chld, sig_term, sig_hup, sig_int;
-	uv_timer_t linger;
-	bool exit_sent;
-	bool quitting;
-};
-
-static void pod_send_update(struct pod *pod, bool full);
-static void pod_update_poll(struct pod *pod);
-static void pod_maybe_finish(struct pod *pod);
 
 /* ---- environment ---- */
 
@@ -169,7 +113,7 @@ pod_cwd(struct pod *pod, char *out, size_t n)
 	out[len > 0 ? len : 0] = '\0';
 }
 
-static void
+void
 pod_send_info(struct pod *pod, struct conn *c)
 {
 	const struct pane_state *st = vt_state(pod->vt);
@@ -219,7 +163,7 @@ pod_flush_replies(struct pod *pod)
 	}
 }
 
-static void
+void
 pod_write_pty(struct pod *pod)
 {
 	while (pod->to_pty.len > 0) {
@@ -238,8 +182,8 @@ pod_write_pty(struct pod *pod)
 		}
 		wbuf_consume(&pod->to_pty, (size_t)n);
 	}
-	if (pod->ses && pod->to_pty.len < POD_INPUT_HIGH / 2)
-		conn_resume(pod->ses);
+	if (pod->to_pty.len < POD_INPUT_HIGH / 2)
+		pod_peers_resume(pod);
 }
 
 static void
@@ -248,21 +192,20 @@ frame_timer_cb(uv_timer_t *t)
 	struct pod *pod = t->data;
 
 	pod->timer_armed = false;
-	if (vt_dirty(pod->vt))
-		pod_send_update(pod, false);
+	pod_broadcast(pod);
 }
 
 /* Leading-edge coalescing: send now if the last frame went out more than a
  * frame ago, otherwise once the frame is over. */
-static void
+void
 pod_schedule_update(struct pod *pod)
 {
 	uint64_t now = now_ms();
 
-	if (!pod->ses || pod->timer_armed || !vt_dirty(pod->vt))
+	if (pod->timer_armed || !vt_dirty(pod->vt) || !pod_has_viewers(pod))
 		return;
 	if (now - pod->last_sent_ms >= POD_FRAME_MS) {
-		pod_send_update(pod, false);
+		pod_broadcast(pod);
 		/* Output usually keeps coming; catch it at the frame's end. */
 		pod->timer_armed = true;
 		uv_timer_start(&pod->frame_timer, frame_timer_cb, POD_FRAME_MS, 0);
@@ -294,6 +237,8 @@ pod_read_pty(struct pod *pod)
 		}
 		vt_input(pod->vt, buf, (size_t)n);
 		total += (size_t)n;
+		if ((size_t)n < sizeof buf)
+			break; /* drained for now; the poll says when there is more */
 	}
 	pod_flush_replies(pod);
 	if (pod->to_pty.len)
@@ -318,7 +263,7 @@ pty_poll_cb(uv_poll_t *p, int status, int events)
 	pod_maybe_finish(pod);
 }
 
-static void
+void
 pod_update_poll(struct pod *pod)
 {
 	int ev = 0;
@@ -338,269 +283,14 @@ pod_update_poll(struct pod *pod)
 		uv_poll_stop(&pod->pty_poll);
 }
 
-/* ---- updates ---- */
+/* ---- life and death ---- */
 
-static void
-pod_send_update(struct pod *pod, bool full)
-{
-	struct wbuf b;
-	size_t start;
-
-	if (!pod->ses)
-		return;
-	if (!full && conn_backlog(pod->ses) > POD_UPDATE_BACKLOG)
-		return; /* damage accumulates; sent when the peer drains */
-	wbuf_init(&b);
-	start = frame_begin(&b, MSG_PANE_UPDATE, (uint16_t)pod->o.id);
-	vt_encode_update(pod->vt, full, &b);
-	frame_end(&b, start);
-	conn_send(pod->ses, &b);
-	wbuf_free(&b);
-	pod->last_sent_ms = now_ms();
-}
-
-static void
-ses_drain_cb(struct conn *c)
-{
-	struct pod *pod = c->data;
-
-	if (vt_dirty(pod->vt))
-		pod_send_update(pod, false);
-	pod_maybe_finish(pod);
-}
-
-/* ---- requests from ses ---- */
-
-static void
-reply_error(struct conn *c, uint16_t pane, int code, const char *msg)
-{
-	struct wbuf b;
-
-	wbuf_init(&b);
-	msg_error_encode(&b, pane, code, msg);
-	conn_send(c, &b);
-	wbuf_free(&b);
-}
-
-static void
-pod_on_input(struct pod *pod, struct conn *c, const struct frame *f)
-{
-	if (pod->pty_eof || pod->child_exited)
-		return;
-	wbuf_put(&pod->to_pty, f->payload, f->len);
-	pod_write_pty(pod);
-	if (pod->to_pty.len > POD_INPUT_HIGH)
-		conn_pause(c); /* back-pressure to ses and the typist */
-	pod_update_poll(pod);
-}
-
-static void
-pod_on_resize(struct pod *pod, const struct frame *f)
-{
-	struct msg_resize m;
-
-	if (msg_resize_decode(f, &m) < 0 || m.cols < 1 || m.rows < 1)
-		return;
-	if (m.cols == pod->o.cols && m.rows == pod->o.rows)
-		return;
-	pod->o.cols = m.cols;
-	pod->o.rows = m.rows;
-	vt_resize(pod->vt, m.cols, m.rows);
-	if (pod->master >= 0)
-		pty_resize(pod->master, m.cols, m.rows);
-	log_debug(&pod->log, "resized to %ux%u", m.cols, m.rows);
-	pod_schedule_update(pod);
-}
-
-static void
-pod_on_capture(struct pod *pod, struct conn *c, const struct frame *f)
-{
-	struct msg_capture m;
-	struct wbuf text, b;
-
-	if (msg_capture_decode(f, &m) < 0) {
-		reply_error(c, f->pane, -EINVAL, "malformed capture request");
-		return;
-	}
-	wbuf_init(&text);
-	vt_capture(pod->vt, m.scrollback, &text);
-	wbuf_init(&b);
-	msg_text_encode(&b, (uint16_t)pod->o.id, text.data ? text.data : "",
-			text.len);
-	conn_send(c, &b);
-	wbuf_free(&b);
-	wbuf_free(&text);
-	msg_capture_free(&m);
-}
-
-static void
-pod_on_history(struct pod *pod, struct conn *c, const struct frame *f)
-{
-	struct msg_scrollback_read m;
-	struct msg_scrollback_rows r;
-	struct wbuf rows, b;
-	int first = 0, hlen = 0;
-
-	if (msg_scrollback_read_decode(f, &m) < 0) {
-		reply_error(c, f->pane, -EINVAL, "malformed scrollback request");
-		return;
-	}
-	wbuf_init(&rows);
-	vt_read_history(pod->vt, m.start, (int)(m.count > 10000 ? 10000 : m.count),
-			&rows, &first, &hlen);
-	r.start = first;
-	r.history_len = (uint32_t)hlen;
-	r.len = rows.len;
-	r.rows = rows.data;
-	wbuf_init(&b);
-	msg_scrollback_rows_encode(&b, (uint16_t)pod->o.id, &r);
-	conn_send(c, &b);
-	wbuf_free(&b);
-	wbuf_free(&rows);
-}
-
-static void
-pod_on_search(struct pod *pod, struct conn *c, const struct frame *f)
-{
-	struct msg_search m;
-	struct msg_search_result r = { 0, 0, 0, 0 };
-	struct wbuf b;
-	int line = 0, col = 0, len = 0;
-
-	if (msg_search_decode(f, &m) < 0) {
-		reply_error(c, f->pane, -EINVAL, "malformed search request");
-		return;
-	}
-	if (vt_search(pod->vt, m.pattern, m.from, m.flags & SEARCH_BACKWARD,
-		      m.flags & SEARCH_ICASE, &line, &col, &len) == 1) {
-		r.found = 1;
-		r.line = line;
-		r.col = (uint16_t)col;
-		r.len = (uint16_t)len;
-	}
-	wbuf_init(&b);
-	msg_search_result_encode(&b, (uint16_t)pod->o.id, &r);
-	conn_send(c, &b);
-	wbuf_free(&b);
-	msg_search_free(&m);
-}
-
-static void
+void
 pod_kill_child(struct pod *pod, int sig)
 {
 	if (pod->child > 0 && !pod->child_exited)
 		pod_child_kill(&pod->pc, sig);
 }
-
-static void
-pod_on_hello(struct pod *pod, struct conn *c, const struct frame *f)
-{
-	struct msg_hello h;
-	struct msg_hello_ok ok = { PROTO_VERSION, (uint32_t)getpid() };
-	struct wbuf b;
-
-	if (msg_hello_decode(f, &h) < 0) {
-		conn_close(c, "malformed hello");
-		return;
-	}
-	if (h.version < PROTO_MIN_VERSION || h.min_version > PROTO_VERSION ||
-	    h.role != ROLE_SES) {
-		char msg[160];
-
-		snprintf(msg, sizeof msg,
-			 "pod %u speaks protocol %u (oldest %u); peer speaks %u "
-			 "(oldest %u)",
-			 pod->o.id, PROTO_VERSION, PROTO_MIN_VERSION, h.version,
-			 h.min_version);
-		reply_error(c, 0, -EPROTONOSUPPORT, msg);
-		msg_hello_free(&h);
-		return;
-	}
-	msg_hello_free(&h);
-	if (pod->ses && pod->ses != c) {
-		log_info(&pod->log, "a newer ses (pid %d) took over",
-			 (int)c->peer_pid);
-		conn_close(pod->ses, "replaced by a newer ses");
-	}
-	pod->ses = c;
-	c->on_drain = ses_drain_cb;
-	wbuf_init(&b);
-	msg_hello_ok_encode(&b, &ok);
-	conn_send(c, &b);
-	wbuf_free(&b);
-	pod_send_info(pod, c);
-	log_info(&pod->log, "adopted by ses pid %d", (int)c->peer_pid);
-	if (pod->child_exited && pod->pty_eof)
-		pod_maybe_finish(pod);
-}
-
-static void
-pod_on_frame(struct conn *c, const struct frame *f)
-{
-	struct pod *pod = c->data;
-
-	if (f->type != MSG_HELLO && pod->ses != c) {
-		conn_close(c, "request before HELLO");
-		return;
-	}
-	switch (f->type) {
-	case MSG_HELLO: pod_on_hello(pod, c, f); break;
-	case MSG_INPUT: pod_on_input(pod, c, f); break;
-	case MSG_RESIZE: pod_on_resize(pod, f); break;
-	case MSG_SNAPSHOT: pod_send_update(pod, true); break;
-	case MSG_CAPTURE: pod_on_capture(pod, c, f); break;
-	case MSG_SCROLLBACK_READ: pod_on_history(pod, c, f); break;
-	case MSG_SEARCH: pod_on_search(pod, c, f); break;
-	case MSG_POD_INFO: pod_send_info(pod, c); break;
-	case MSG_POD_KILL:
-		log_info(&pod->log, "asked to end the pane");
-		pod_kill_child(pod, SIGHUP);
-		break;
-	default:
-		log_warn(&pod->log, "unexpected %s from ses; dropping it",
-			 msg_type_name(f->type));
-		conn_close(c, "unexpected message");
-	}
-}
-
-static void
-ses_close_cb(struct conn *c)
-{
-	struct pod *pod = c->data;
-
-	if (pod->ses == c) {
-		pod->ses = NULL;
-		log_info(&pod->log, "ses connection closed");
-	}
-	free(c);
-	pod_maybe_finish(pod);
-}
-
-static struct conn *
-pod_new_conn(struct pod *pod)
-{
-	struct conn *c = xcalloc(1, sizeof *c);
-
-	c->data = pod;
-	c->on_frame = pod_on_frame;
-	c->on_close = ses_close_cb;
-	snprintf(c->name, sizeof c->name, "pod %u ses", pod->o.id);
-	return c;
-}
-
-static void
-server_cb(uv_stream_t *server, int status)
-{
-	struct pod *pod = server->data;
-	struct conn *c;
-
-	if (status < 0)
-		return;
-	c = pod_new_conn(pod);
-	conn_accept(server, c, &pod->log);
-}
-
-/* ---- life and death ---- */
 
 static void
 pod_quit(struct pod *pod)
@@ -622,7 +312,7 @@ linger_cb(uv_timer_t *t)
 /* The pane is over when the child has exited and the PTY is drained; then
  * the final screen and the exit status go to ses, and the pod leaves once
  * they are written (or after a while with nobody to tell). */
-static void
+void
 pod_maybe_finish(struct pod *pod)
 {
 	if (!pod->child_exited || !pod->pty_eof || pod->quitting)
@@ -631,15 +321,14 @@ pod_maybe_finish(struct pod *pod)
 		struct msg_exit_status m = { pod->child_status };
 		struct wbuf b;
 
-		if (vt_dirty(pod->vt))
-			pod_send_update(pod, false);
+		pod_broadcast(pod);
 		wbuf_init(&b);
 		msg_exit_status_encode(&b, MSG_POD_EXIT, (uint16_t)pod->o.id, &m);
-		conn_send(pod->ses, &b);
+		conn_send(&pod->ses->conn, &b);
 		wbuf_free(&b);
 		pod->exit_sent = true;
 	}
-	if (pod->ses && conn_backlog(pod->ses) == 0 && pod->exit_sent) {
+	if (pod->ses && conn_backlog(&pod->ses->conn) == 0 && pod->exit_sent) {
 		pod_quit(pod);
 		return;
 	}
@@ -896,7 +585,7 @@ pod_main(int argc, char **argv)
 	snprintf(pod.sock_path, sizeof pod.sock_path, "%s/pod-%u.sock",
 		 pod.o.runtime, pod.o.id);
 	pod.server.data = &pod;
-	rc = conn_listen(pod.loop, &pod.server, pod.sock_path, server_cb);
+	rc = conn_listen(pod.loop, &pod.server, pod.sock_path, pod_server_cb);
 	pod.server.data = &pod;
 	if (rc < 0)
 		log_error(&pod.log, "cannot listen on %s: %s (a restarted ses "
@@ -915,10 +604,10 @@ pod_main(int argc, char **argv)
 		pod_update_poll(&pod);
 	}
 	if (pod.o.ses_fd >= 0) {
-		struct conn *c = pod_new_conn(&pod);
+		struct pod_peer *p = pod_peer_new(&pod);
 
 		fd_cloexec(pod.o.ses_fd);
-		conn_open_fd(pod.loop, c, pod.o.ses_fd, &pod.log);
+		conn_open_fd(pod.loop, &p->conn, pod.o.ses_fd, &pod.log);
 	}
 	pod_maybe_finish(&pod);
 	uv_run(pod.loop, UV_RUN_DEFAULT);

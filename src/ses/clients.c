@@ -83,7 +83,7 @@ ses_request_snapshots(struct ses *ses, struct session *s)
 		struct pane *p = ses_pane_by_id(ses, ids[i]);
 		struct wbuf b;
 
-		if (!p || !ses_pane_visible(s, p->id))
+		if (!p || !ses_pane_wanted(ses, p))
 			continue;
 		wbuf_init(&b);
 		msg_empty_encode(&b, MSG_SNAPSHOT, p->id);
@@ -121,7 +121,8 @@ ses_forward_update(struct ses *ses, struct pane *p, const struct frame *f)
 
 		if (c->attached != p->session || c->conn->closing)
 			continue;
-		if (!s || !ses_pane_visible(s, p->id))
+		if (!s || !ses_pane_visible(s, p->id) ||
+		    ses_client_views_directly(c, p->id))
 			continue;
 		if (conn_backlog(c->conn) > SES_UPDATE_BACKLOG) {
 			/* A slow mux gets the latest screen later, not a
@@ -850,6 +851,18 @@ client_frame(struct peer *c, const struct frame *f)
 	case MSG_POD_LIST: on_pod_list(ses, c); break;
 	case MSG_ACTION: on_action(ses, c, f); break;
 	case MSG_TEXT: on_mux_text(ses, c, f); break;
+	case MSG_VIEW: ses_client_view(ses, c, f); break;
+	case MSG_SYNC: {
+		/* Everything the client sent before is done: its actions
+		 * ran (a busy client's frames wait in `held`). */
+		struct wbuf b;
+
+		wbuf_init(&b);
+		msg_empty_encode(&b, MSG_SYNC, 0);
+		ses_client_send(c, &b);
+		wbuf_free(&b);
+		break;
+	}
 	default:
 		log_warn(&ses->log, "client %u sent %s; dropping it", c->id,
 			 msg_type_name(f->type));
@@ -883,6 +896,7 @@ ses_client_closed(struct conn *conn)
 		free(q);
 	}
 	wbuf_free(&c->held);
+	free(c->via);
 	free(conn);
 	free(c);
 }

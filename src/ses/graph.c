@@ -457,6 +457,7 @@ ses_send_layout(struct ses *ses, struct session *s, struct peer *only)
 		wbuf_free(&copy);
 	}
 	wbuf_free(&b);
+	ses_views_sync(ses, s);
 }
 
 int

@@ -99,6 +99,8 @@ pod_conn_new(struct ses *ses, struct pane *p)
 	c->on_close = pod_closed;
 	snprintf(c->name, sizeof c->name, "pod %u", p->id);
 	p->pod = c;
+	p->pod_version = 0;
+	p->view_on = true; /* a pod sends a new ses every update */
 	return c;
 }
 
@@ -408,8 +410,15 @@ pod_on_frame(struct conn *c, const struct frame *f)
 	if (!p)
 		return;
 	switch (f->type) {
-	case MSG_HELLO_OK:
+	case MSG_HELLO_OK: {
+		struct msg_hello_ok ok;
+
+		if (msg_hello_ok_decode(f, &ok) == 0) {
+			p->pod_version = ok.version;
+			ses_pane_view_sync(ses, p);
+		}
 		break;
+	}
 	case MSG_POD_INFO:
 		on_pod_info(ses, p, f);
 		break;

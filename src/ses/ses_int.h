@@ -50,6 +50,8 @@ struct pane {
 	bool have_info;
 	uint16_t cols, rows;
 	struct pending *pend_head, *pend_tail;
+	uint32_t pod_version; /* from its HELLO_OK; 0 until then */
+	bool view_on;     /* the pod sends ses its updates (views.c) */
 	uint32_t creator; /* client waiting for "pane ready", 0 if none */
 	bool creator_attach;
 	struct pane *next;
@@ -104,6 +106,11 @@ struct peer {
 	uint32_t attached; /* session id, 0 when not attached */
 	uint16_t cols, rows;
 	bool stalled;      /* updates were skipped: needs snapshots */
+	/* A mux that reads the panes it shows from their pods (views.c),
+	 * but for these, which it could not reach. */
+	bool direct;
+	uint16_t *via;
+	int nvia;
 	int gather;        /* POD_INFO answers still expected */
 	int kill_wait;     /* pods still to end before the OK */
 	bool stop_after;   /* `ses stop`: exit once kill_wait is 0 */
@@ -232,6 +239,15 @@ void ses_request_snapshots(struct ses *ses, struct session *s);
 void ses_pane_snapshot(struct ses *ses, uint16_t id);
 void ses_forward_update(struct ses *ses, struct pane *p,
 			const struct frame *f);
+
+/* views.c */
+bool ses_client_views_directly(const struct peer *c, uint16_t pane);
+/* Some attached client shows the pane and relies on ses for it. */
+bool ses_pane_wanted(struct ses *ses, const struct pane *p);
+/* Tell the pod whether ses needs its updates, when that changed. */
+void ses_pane_view_sync(struct ses *ses, struct pane *p);
+void ses_views_sync(struct ses *ses, struct session *s);
+void ses_client_view(struct ses *ses, struct peer *c, const struct frame *f);
 
 /* actions.c */
 bool ses_action_known(const char *name);

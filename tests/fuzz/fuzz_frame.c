@@ -271,7 +271,9 @@ checker_for(uint16_t type)
 	case MSG_SERVER_STOP:
 	case MSG_POD_LIST:
 	case MSG_SNAPSHOT:
+	case MSG_SYNC:
 	case MSG_POD_KILL: return check_empty;
+	case MSG_VIEW: /* one byte, read leniently */
 	case MSG_INPUT:
 	case MSG_PANE_UPDATE: return NULL;
 	}

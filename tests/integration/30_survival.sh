@@ -105,32 +105,46 @@ test_process_names() {
 }
 
 test_newer_compatible_ses_adopts() {
-	local v2=$HEXE_BUILD_DIR/compat/v2/hexe
-	[[ -x $v2 ]] || t_skip_test "no $v2 (make test-bins builds it)"
+	local newer=$HEXE_BUILD_DIR/compat/v3/hexe
+	[[ -x $newer ]] || t_skip_test "no $newer (make test-bins builds it)"
 	"$HEXE" mux new -d -s old -- /bin/sh
 	"$HEXE" mux send -t old 'echo from-v1' Enter
 	wait_screen old from-v1
 	kill -9 "$(cat "$RT/ses.pid")"
-	# A protocol-2 ses that still accepts protocol 1 re-adopts the v1 pod.
-	t_assert_contains "$("$v2" ses list)" "old 1 detached" "adopted"
-	"$v2" mux capture -t old | grep -q from-v1
-	"$v2" mux send -t old 'echo via-v2' Enter
-	t_wait_for 5 sh -c '"$1" mux capture -t old | grep -q via-v2' _ "$v2"
-	"$v2" ses stop
+	# A protocol-3 ses that still accepts protocol 2 re-adopts the v2 pod.
+	t_assert_contains "$("$newer" ses list)" "old 1 detached" "adopted"
+	"$newer" mux capture -t old | grep -q from-v1
+	"$newer" mux send -t old 'echo via-v2' Enter
+	t_wait_for 5 sh -c '"$1" mux capture -t old | grep -q via-v2' _ "$newer"
+	# Its mux reads the older pod directly: typing works with ses stopped.
+	local rc=0
+	"$PTYH" --timeout 30 - <<-EOT || rc=$?
+	spawn 80 24 $newer mux attach old
+	wait "via-v2"
+	sh "kill -STOP \$(cat $RT/ses.pid)"
+	type "echo typed-\$((2+2))\r"
+	wait "typed-4" 3000
+	sh "kill -CONT \$(cat $RT/ses.pid)"
+	key C-M-d
+	expect-exit 0
+	EOT
+	kill -CONT "$(cat "$RT/ses.pid")"
+	((rc == 0))
+	"$newer" ses stop
 }
 
 test_incompatible_ses_says_why() {
-	local v3=$HEXE_BUILD_DIR/compat/v3/hexe
-	[[ -x $v3 ]] || t_skip_test "no $v3 (make test-bins builds it)"
+	local incompat=$HEXE_BUILD_DIR/compat/v4/hexe
+	[[ -x $incompat ]] || t_skip_test "no $incompat (make test-bins builds it)"
 	"$HEXE" mux new -d -s ancient -- /bin/sh
 	local id pod_pid
 	id=$("$HEXE" pod list | awk '$2 == "ancient" { print $1 }')
 	pod_pid=$("$HEXE" pod list | awk '$2 == "ancient" { sub("pod=", "", $7); print $7 }')
 	kill -9 "$(cat "$RT/ses.pid")"
 	local out
-	out=$("$v3" pod list)
+	out=$("$incompat" pod list)
 	t_assert_contains "$out" "$id - - - unadoptable" "listed as unadoptable"
-	t_assert_contains "$out" "protocol 1" "says which protocol"
+	t_assert_contains "$out" "protocol 2" "says which protocol"
 	grep -q "cannot adopt pod $id" "$RT/log/ses.log"
 	# The pane was not harmed.
 	kill -0 "$pod_pid"

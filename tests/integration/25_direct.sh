@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The mux's own connection to each visible pane's pod: keys and screens
+# skip ses, keys typed right after an action still follow the focus it
+# made, and a pane whose pod cannot be reached is served through ses.
+source "$(dirname "$0")/../lib.sh"
+hexe_env_setup
+RT=$XDG_RUNTIME_DIR/hexe/$HEXE_INSTANCE
+
+ptyh() { "$PTYH" --timeout 40 "$@"; }
+
+# With ses stopped, typing and its echo still work: neither passes
+# through it. (Through ses, the keys would wait until it runs again.)
+test_typing_does_not_need_ses() {
+	cat >"$T_TMP/a.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux new -s direct -- /bin/sh
+	wait "\$ "
+	type "echo warm-\$((1+1))\r"
+	wait "warm-2"
+	sh "kill -STOP \$(cat $RT/ses.pid)"
+	type "echo direct-\$((40+2))\r"
+	wait "direct-42" 3000
+	sh "kill -CONT \$(cat $RT/ses.pid)"
+	key C-M-d
+	expect-exit 0
+	EOT
+	local rc=0
+	ptyh "$T_TMP/a.ptyh" || rc=$?
+	kill -CONT "$(cat "$RT/ses.pid")"
+	return "$rc"
+}
+
+# Keys sent in the same breath as a split land in the new pane, which
+# has the focus, even though its pod is still starting.
+test_keys_follow_a_split_at_once() {
+	cat >"$T_TMP/b.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux new -s split -- /bin/sh
+	wait "\$ "
+	key C-M-v
+	type "echo right-\$((5*5))\r"
+	waitre "│right-25 *\$"
+	nottext "$ echo right"
+	key C-M-d
+	expect-exit 0
+	EOT
+	ptyh "$T_TMP/b.ptyh"
+}
+
+# A pod whose socket is gone (a tmp cleaner, say) cannot be reached: the
+# mux shows and types into its pane through ses, and says so in its log.
+test_unreachable_pod_goes_through_ses() {
+	"$HEXE" mux new -d -s via -x 80 -y 23 -- /bin/sh
+	"$HEXE" mux send -t via 'echo before-$((3+4))' Enter
+	t_wait_for 5 sh -c '"$HEXE" mux capture -t via | grep -q before-7'
+	local id
+	id=$("$HEXE" pod list | awk '$2 == "via" { print $1 }')
+	[[ -S $RT/pod-$id.sock ]]
+	rm "$RT/pod-$id.sock"
+	cat >"$T_TMP/c.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux attach via
+	wait "before-7" 8000
+	type "echo via-\$((6*7))\r"
+	wait "via-42"
+	key C-M-d
+	expect-exit 0
+	EOT
+	ptyh "$T_TMP/c.ptyh"
+	grep -q "pane $id: through ses" "$RT/log/mux.log"
+}
+
+# Two muxes on one session, both reading the pane from its pod: each
+# sees what the other types.
+test_two_direct_viewers() {
+	"$HEXE" mux new -d -s two -x 80 -y 23 -- /bin/sh
+	cat >"$T_TMP/d1.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux attach two
+	wait "\$ "
+	sh "touch $T_TMP/first-up"
+	wait "from-second-9" 10000
+	type "echo from-first-\$((2*4))\r"
+	sh "touch $T_TMP/first-typed"
+	wait "from-first-8"
+	key C-M-d
+	expect-exit 0
+	EOT
+	cat >"$T_TMP/d2.ptyh" <<-EOT
+	sh "while [ ! -e $T_TMP/first-up ]; do sleep 0.05; done"
+	spawn 80 24 $HEXE mux attach two
+	wait "\$ "
+	type "echo from-second-\$((3*3))\r"
+	wait "from-second-9"
+	sh "while [ ! -e $T_TMP/first-typed ]; do sleep 0.05; done"
+	wait "from-first-8"
+	key C-M-d
+	expect-exit 0
+	EOT
+	ptyh "$T_TMP/d1.ptyh" &
+	local p1=$! rc=0
+	ptyh "$T_TMP/d2.ptyh" || rc=$?
+	wait "$p1" || rc=$?
+	return "$rc"
+}
+
+t_run "typing and its echo do not pass through ses" test_typing_does_not_need_ses
+t_run "keys typed with a split go to the new pane" test_keys_follow_a_split_at_once
+t_run "a pod that cannot be reached is served through ses" test_unreachable_pod_goes_through_ses
+t_run "two muxes both read the pane from its pod" test_two_direct_viewers
