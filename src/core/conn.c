@@ -216,13 +216,12 @@ conn_send(struct conn *c, struct wbuf *b)
 			wbuf_reset(b);
 			return;
 		}
+		/* An error is left to the queued write below to report, on
+		 * a later turn: closing here would cut short the caller,
+		 * which may be in the middle of frames the peer sent before
+		 * it went. */
 		if (rc > 0)
 			wbuf_consume(b, (size_t)rc);
-		else if (rc != UV_EAGAIN) {
-			wbuf_reset(b);
-			conn_close(c, uv_strerror(rc));
-			return;
-		}
 	}
 	w = xmalloc(sizeof *w);
 	w->c = c;
