@@ -1,12 +1,13 @@
 /*
  * channel — the mux's own connection to the pod of each pane it shows.
  *
- * Keys go straight to the pod and the pod's screen updates come straight
- * back, so a keystroke and its echo do not wake ses: that is two process
- * wakeups fewer each way than through ses. ses still decides what is
- * shown, where the focus is and how big each pane is; the mux follows its
- * LAYOUT. A pane whose pod cannot be reached (an older pod, its socket
- * gone) is served through ses as before, and the mux tells ses so.
+ * The pod's screen updates come straight to the mux, and the pod hands
+ * the mux its terminal (the PTY master, passed with its HELLO_OK): keys
+ * are written there directly. So a keystroke and its echo wake neither
+ * ses nor, on the way in, the pod. ses still decides what is shown, where
+ * the focus is and how big each pane is; the mux follows its LAYOUT. A
+ * pane whose pod cannot be reached (an older pod, its socket gone) is
+ * served through ses as before, and the mux tells ses so.
  *
  * Order. Each pane's input takes one path at a time: typed while its
  * channel is being set up, it waits in the channel and follows it (or, if
@@ -14,11 +15,15 @@
  * action is on its way to ses waits in the mux until ses echoes the SYNC
  * sent behind the action, so that keys typed after a split or a click go
  * to the focus the action made, as they did when ses routed them.
+ *
+ * The terminal is only borrowed: the mux closes it as soon as the pod's
+ * connection ends, so that a pane whose pod is gone hangs up at once.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -30,7 +35,7 @@
 
 enum chan_state {
 	CHAN_WAIT,    /* no connection yet: the pod may still be starting */
-	CHAN_HELLO,   /* connected, HELLO sent */
+	CHAN_HELLO,   /* connected, HELLO sent, its answer awaited */
 	CHAN_DIRECT,  /* input and updates flow on it */
 	CHAN_VIA_SES, /* given up: ses carries this pane */
 };
@@ -40,10 +45,19 @@ struct chan {
 	struct mux *m;
 	uint16_t pane;
 	enum chan_state state;
-	bool open;   /* conn set up: its on_close is still to run */
-	bool orphan; /* the pane left the layout: free once closed */
+	int handles;  /* open libuv handles (hello poll, pty poll, conn) */
+	bool orphan;  /* the pane left the layout: free once all closed */
+	bool conn_up; /* conn set up, not yet closed */
 	uint64_t give_up;
-	struct wbuf held; /* input typed before the channel was up */
+	int sock;     /* until conn owns it */
+	uv_poll_t hello;
+	bool hello_ok;
+	int pty;      /* the pane's terminal, or -1 */
+	uv_poll_t pty_poll;
+	bool pty_polling;
+	bool pty_poll_init;
+	struct wbuf to_pty; /* keys the terminal has no room for yet */
+	struct wbuf held;   /* input typed before the channel was up */
 };
 
 static void chan_timer_cb(uv_timer_t *t);
@@ -80,6 +94,43 @@ via_ses(struct mux *m, uint16_t pane, const char *p, size_t n)
 }
 
 static void
+chan_maybe_free(struct chan *ch)
+{
+	if (!ch->orphan || ch->handles > 0)
+		return;
+	if (ch->sock >= 0)
+		close(ch->sock);
+	wbuf_free(&ch->held);
+	wbuf_free(&ch->to_pty);
+	free(ch);
+}
+
+static void
+handle_closed(uv_handle_t *h)
+{
+	struct chan *ch = h->data;
+
+	ch->handles--;
+	chan_maybe_free(ch);
+}
+
+/* Give the terminal back: its poll (if any) closes first. */
+static void
+pty_release(struct chan *ch)
+{
+	if (ch->pty < 0)
+		return;
+	if (ch->pty_poll_init) {
+		ch->pty_poll_init = false;
+		ch->pty_polling = false;
+		uv_close((uv_handle_t *)&ch->pty_poll, handle_closed);
+	}
+	close(ch->pty);
+	ch->pty = -1;
+	wbuf_free(&ch->to_pty);
+}
+
+static void
 fall_back(struct chan *ch, const char *why)
 {
 	struct mux *m = ch->m;
@@ -88,55 +139,89 @@ fall_back(struct chan *ch, const char *why)
 		return;
 	log_info(&m->log, "pane %u: through ses (%s)", ch->pane, why);
 	ch->state = CHAN_VIA_SES;
+	pty_release(ch);
 	tell_ses(m, ch->pane, false);
 	if (ch->held.len)
 		via_ses(m, ch->pane, ch->held.data, ch->held.len);
 	wbuf_free(&ch->held);
-	if (ch->open)
+	if (ch->conn_up)
 		conn_close(&ch->conn, NULL);
 }
 
+/* ---- keys into the terminal ---- */
+
+static void pty_poll_cb(uv_poll_t *h, int status, int events);
+
 static void
-chan_free(struct chan *ch)
+pty_flush(struct chan *ch)
 {
-	wbuf_free(&ch->held);
-	free(ch);
+	while (ch->to_pty.len) {
+		ssize_t n = write(ch->pty, ch->to_pty.data, ch->to_pty.len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) {
+			/* EIO: the pane's programs are gone, and what they
+			 * did not read with them. */
+			wbuf_reset(&ch->to_pty);
+			break;
+		}
+		wbuf_consume(&ch->to_pty, (size_t)n);
+	}
+	if (ch->to_pty.len && !ch->pty_polling) {
+		if (!ch->pty_poll_init) {
+			uv_poll_init(ch->m->loop, &ch->pty_poll, ch->pty);
+			ch->pty_poll.data = ch;
+			ch->pty_poll_init = true;
+			ch->handles++;
+		}
+		uv_poll_start(&ch->pty_poll, UV_WRITABLE, pty_poll_cb);
+		ch->pty_polling = true;
+	} else if (!ch->to_pty.len && ch->pty_polling) {
+		uv_poll_stop(&ch->pty_poll);
+		ch->pty_polling = false;
+	}
 }
+
+static void
+pty_poll_cb(uv_poll_t *h, int status, int events)
+{
+	struct chan *ch = h->data;
+
+	(void)events;
+	if (status < 0)
+		wbuf_reset(&ch->to_pty);
+	pty_flush(ch);
+}
+
+static void
+send_direct(struct chan *ch, const char *p, size_t n)
+{
+	struct wbuf b;
+
+	if (ch->pty >= 0) {
+		wbuf_put(&ch->to_pty, p, n);
+		pty_flush(ch);
+		return;
+	}
+	wbuf_init(&b);
+	frame_put(&b, MSG_INPUT, ch->pane, p, n);
+	conn_send(&ch->conn, &b);
+	wbuf_free(&b);
+}
+
+/* ---- the connection ---- */
 
 static void
 chan_on_frame(struct conn *c, const struct frame *f)
 {
 	struct chan *ch = (struct chan *)c;
-	struct mux *m = ch->m;
 
-	switch (f->type) {
-	case MSG_HELLO_OK:
-		if (ch->state != CHAN_HELLO)
-			break;
-		ch->state = CHAN_DIRECT;
-		tell_ses(m, ch->pane, true);
-		if (ch->held.len) {
-			struct wbuf b;
-
-			wbuf_init(&b);
-			frame_put(&b, MSG_INPUT, ch->pane, ch->held.data,
-				  ch->held.len);
-			conn_send(&ch->conn, &b);
-			wbuf_free(&b);
-			wbuf_reset(&ch->held);
-		}
-		break;
-	case MSG_PANE_UPDATE:
-		if (ch->state == CHAN_DIRECT && f->pane == ch->pane)
-			mux_apply_update(m, f);
-		break;
-	case MSG_ERROR:
-		/* An older pod that serves ses only. */
-		fall_back(ch, "the pod refused");
-		break;
-	default:
-		break;
-	}
+	if (f->type == MSG_PANE_UPDATE && ch->state == CHAN_DIRECT &&
+	    f->pane == ch->pane)
+		mux_apply_update(ch->m, f);
 }
 
 static void
@@ -144,12 +229,123 @@ chan_on_close(struct conn *c)
 {
 	struct chan *ch = (struct chan *)c;
 
-	ch->open = false;
+	ch->conn_up = false;
+	ch->handles--;
 	if (ch->orphan) {
-		chan_free(ch);
+		chan_maybe_free(ch);
 		return;
 	}
 	fall_back(ch, "the pod closed the connection");
+}
+
+/* The answer is read; the socket becomes a conn on the loop. */
+static void
+go_direct(struct chan *ch)
+{
+	struct mux *m = ch->m;
+	struct wbuf b;
+	int fd = ch->sock;
+
+	ch->sock = -1;
+	ch->conn.data = ch;
+	ch->conn.on_frame = chan_on_frame;
+	ch->conn.on_close = chan_on_close;
+	snprintf(ch->conn.name, sizeof ch->conn.name, "pod %u", ch->pane);
+	ch->conn_up = true;
+	ch->handles++;
+	ch->state = CHAN_DIRECT;
+	if (conn_open_fd(m->loop, &ch->conn, fd, &m->log) < 0)
+		return; /* on_close falls back */
+	wbuf_init(&b);
+	msg_empty_encode(&b, MSG_SNAPSHOT, ch->pane);
+	conn_send(&ch->conn, &b);
+	wbuf_free(&b);
+	tell_ses(m, ch->pane, true);
+	if (ch->held.len) {
+		send_direct(ch, ch->held.data, ch->held.len);
+		wbuf_reset(&ch->held);
+	}
+}
+
+static void
+hello_closed(uv_handle_t *h)
+{
+	struct chan *ch = h->data;
+
+	ch->handles--;
+	if (ch->orphan) {
+		pty_release(ch);
+		chan_maybe_free(ch);
+		return;
+	}
+	if (ch->hello_ok) {
+		go_direct(ch);
+		return;
+	}
+	close(ch->sock);
+	ch->sock = -1;
+	fall_back(ch, "the pod refused");
+}
+
+/* Read the pod's answer to HELLO, with the terminal beside it. The pod
+ * sends it in one piece and nothing after it until asked, so it is read
+ * here whole, before libuv takes the socket. */
+static bool
+read_answer(struct chan *ch)
+{
+	char hdr[FRAME_HDR_SIZE], payload[64];
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { hdr, sizeof hdr };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl, .msg_controllen = sizeof ctl };
+	struct frame_reader fr;
+	struct frame f;
+	const char *why;
+	uint32_t len;
+	ssize_t n;
+	bool ok = false;
+
+	do {
+		n = recvmsg(ch->sock, &mh, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	for (struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm;
+	     cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(int)) && ch->pty < 0)
+			memcpy(&ch->pty, CMSG_DATA(cm), sizeof(int));
+	}
+	if (n != (ssize_t)sizeof hdr)
+		return false;
+	len = (uint32_t)(uint8_t)hdr[0] | (uint32_t)(uint8_t)hdr[1] << 8 |
+	      (uint32_t)(uint8_t)hdr[2] << 16 | (uint32_t)(uint8_t)hdr[3] << 24;
+	if (len > sizeof payload)
+		return false;
+	do {
+		n = recv(ch->sock, payload, len, MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)len)
+		return false;
+	frame_reader_init(&fr, sizeof payload);
+	frame_reader_push(&fr, hdr, sizeof hdr);
+	frame_reader_push(&fr, payload, len);
+	ok = frame_reader_next(&fr, &f, &why) > 0 && f.type == MSG_HELLO_OK;
+	frame_reader_free(&fr);
+	return ok;
+}
+
+static void
+hello_cb(uv_poll_t *h, int status, int events)
+{
+	struct chan *ch = h->data;
+
+	(void)events;
+	ch->hello_ok = status == 0 && read_answer(ch);
+	if (!ch->hello_ok && ch->pty >= 0) {
+		close(ch->pty);
+		ch->pty = -1;
+	}
+	uv_poll_stop(h);
+	uv_close((uv_handle_t *)h, hello_closed);
 }
 
 static void
@@ -160,6 +356,7 @@ try_connect(struct chan *ch)
 			       (uint32_t)getpid(), (char *)m->paths->instance };
 	char path[700];
 	struct wbuf b;
+	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof path, "%s/pod-%u.sock", m->paths->runtime,
@@ -175,18 +372,24 @@ try_connect(struct chan *ch)
 		fall_back(ch, strerror(-fd));
 		return;
 	}
-	ch->conn.data = ch;
-	ch->conn.on_frame = chan_on_frame;
-	ch->conn.on_close = chan_on_close;
-	snprintf(ch->conn.name, sizeof ch->conn.name, "pod %u", ch->pane);
-	ch->open = true;
-	ch->state = CHAN_HELLO;
-	if (conn_open_fd(m->loop, &ch->conn, fd, &m->log) < 0)
-		return; /* on_close falls back */
 	wbuf_init(&b);
 	msg_hello_encode(&b, &h);
-	conn_send(&ch->conn, &b);
+	do {
+		n = write(fd, b.data, b.len); /* a fresh socket takes it */
+	} while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)b.len) {
+		wbuf_free(&b);
+		close(fd);
+		fall_back(ch, "could not say hello");
+		return;
+	}
 	wbuf_free(&b);
+	ch->sock = fd;
+	ch->state = CHAN_HELLO;
+	uv_poll_init(m->loop, &ch->hello, fd);
+	ch->hello.data = ch;
+	ch->handles++;
+	uv_poll_start(&ch->hello, UV_READABLE, hello_cb);
 }
 
 static void
@@ -220,8 +423,11 @@ chan_timer_cb(uv_timer_t *t)
 			continue;
 		if (ch->state == CHAN_WAIT)
 			try_connect(ch);
-		else if (ch->state == CHAN_HELLO && now >= ch->give_up)
-			fall_back(ch, "the pod did not answer");
+		else if (ch->state == CHAN_HELLO && now >= ch->give_up &&
+			 !uv_is_closing((uv_handle_t *)&ch->hello)) {
+			uv_poll_stop(&ch->hello);
+			uv_close((uv_handle_t *)&ch->hello, hello_closed);
+		}
 		again |= ch->state == CHAN_WAIT || ch->state == CHAN_HELLO;
 	}
 	if (m->syncs > 0 && now >= m->sync_give_up) {
@@ -245,10 +451,13 @@ chan_open(struct mux *m, struct mux_pane *p)
 	ch->pane = p->id;
 	ch->state = CHAN_WAIT;
 	ch->give_up = now_ms() + CHAN_GIVE_UP_MS;
+	ch->sock = -1;
+	ch->pty = -1;
 	wbuf_init(&ch->held);
+	wbuf_init(&ch->to_pty);
 	p->ch = ch;
 	try_connect(ch);
-	if (ch->state == CHAN_WAIT)
+	if (ch->state == CHAN_WAIT || ch->state == CHAN_HELLO)
 		timer_want(m);
 }
 
@@ -261,12 +470,16 @@ chan_close(struct mux *m, struct mux_pane *p)
 	if (!ch)
 		return;
 	p->ch = NULL;
-	if (!ch->open) {
-		chan_free(ch);
-		return;
-	}
 	ch->orphan = true;
-	conn_close(&ch->conn, NULL);
+	if (ch->state == CHAN_HELLO &&
+	    !uv_is_closing((uv_handle_t *)&ch->hello)) {
+		uv_poll_stop(&ch->hello);
+		uv_close((uv_handle_t *)&ch->hello, hello_closed);
+	}
+	pty_release(ch);
+	if (ch->conn_up)
+		conn_close(&ch->conn, NULL);
+	chan_maybe_free(ch);
 }
 
 bool
@@ -283,7 +496,6 @@ chan_input(struct mux *m, uint16_t pane, const char *p, size_t n)
 	struct layout_pane *fl;
 	struct mux_pane *mp;
 	struct chan *ch;
-	struct wbuf b;
 
 	if (pane == MUX_FOCUSED && (fl = mux_focused_layout(m)))
 		pane = fl->id;
@@ -297,10 +509,7 @@ chan_input(struct mux *m, uint16_t pane, const char *p, size_t n)
 		wbuf_put(&ch->held, p, n);
 		return;
 	}
-	wbuf_init(&b);
-	frame_put(&b, MSG_INPUT, pane, p, n);
-	conn_send(&ch->conn, &b);
-	wbuf_free(&b);
+	send_direct(ch, p, n);
 }
 
 void

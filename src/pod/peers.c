@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/proto.h"
@@ -250,6 +251,41 @@ pod_on_view(struct pod *pod, struct pod_peer *p, const struct frame *f)
 		pod_schedule_update(pod);
 }
 
+/* A frame with an fd beside it (SCM_RIGHTS), or without when fd < 0. A
+ * new connection has nothing queued, so the frame can go out at once. */
+static void
+send_with_fd(struct pod *pod, struct pod_peer *p, struct wbuf *b, int fd)
+{
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { b->data, b->len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	uv_os_fd_t sock;
+	ssize_t n = -1;
+
+	if (fd >= 0 && conn_backlog(&p->conn) == 0 &&
+	    uv_fileno((uv_handle_t *)&p->conn.pipe, &sock) == 0) {
+		struct cmsghdr *cm;
+
+		memset(ctl, 0, sizeof ctl);
+		mh.msg_control = ctl;
+		mh.msg_controllen = sizeof ctl;
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+		do {
+			n = sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		} while (n < 0 && errno == EINTR);
+		if (n < 0)
+			log_warn(&pod->log, "cannot pass the terminal to a mux: %s",
+				 strerror(errno));
+	}
+	if (n > 0)
+		wbuf_consume(b, (size_t)n);
+	conn_send(&p->conn, b);
+}
+
 static void
 pod_on_hello(struct pod *pod, struct pod_peer *p, const struct frame *f)
 {
@@ -283,16 +319,20 @@ pod_on_hello(struct pod *pod, struct pod_peer *p, const struct frame *f)
 	msg_hello_free(&h);
 	wbuf_init(&b);
 	msg_hello_ok_encode(&b, &ok);
-	conn_send(c, &b);
-	wbuf_free(&b);
 	if (p->role == ROLE_MUX) {
+		/* The terminal goes with the answer, so that keys reach it
+		 * without waking the pod; the mux asks for the screen once it
+		 * has taken both (it reads this answer outside its loop). */
 		snprintf(c->name, sizeof c->name, "pod %u mux", pod->o.id);
-		p->updates = true;
-		send_full(pod, p);
+		send_with_fd(pod, p, &b,
+			     pod->pty_eof || pod->child_exited ? -1 : pod->master);
+		wbuf_free(&b);
 		log_debug(&pod->log, "mux pid %d views the pane",
 			  (int)c->peer_pid);
 		return;
 	}
+	conn_send(c, &b);
+	wbuf_free(&b);
 	if (pod->ses && pod->ses != p) {
 		log_info(&pod->log, "a newer ses (pid %d) took over",
 			 (int)c->peer_pid);
@@ -312,6 +352,11 @@ pod_on_mux_frame(struct pod *pod, struct pod_peer *p, const struct frame *f)
 {
 	if (f->type == MSG_INPUT) {
 		pod_on_input(pod, p, f);
+		return;
+	}
+	if (f->type == MSG_SNAPSHOT) {
+		p->updates = true;
+		send_full(pod, p);
 		return;
 	}
 	log_warn(&pod->log, "unexpected %s from a mux; dropping it",

@@ -237,7 +237,7 @@ pod_read_pty(struct pod *pod)
 		}
 		vt_input(pod->vt, buf, (size_t)n);
 		total += (size_t)n;
-		if ((size_t)n < sizeof buf)
+		if (n < 1024)
 			break; /* drained for now; the poll says when there is more */
 	}
 	pod_flush_replies(pod);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The mux's own connection to each visible pane's pod: keys and screens
-# skip ses, keys typed right after an action still follow the focus it
-# made, and a pane whose pod cannot be reached is served through ses.
+# skip ses, keys go straight into the pane's terminal, keys typed right
+# after an action still follow the focus it made, a pane whose pod cannot
+# be reached is served through ses, and a pod's death still hangs up its
+# pane at once.
 source "$(dirname "$0")/../lib.sh"
 hexe_env_setup
 RT=$XDG_RUNTIME_DIR/hexe/$HEXE_INSTANCE
@@ -100,7 +102,74 @@ test_two_direct_viewers() {
 	return "$rc"
 }
 
+# Helpers for the scripts below, which cannot spell a shell's $.
+cat >"$T_TMP/podpid" <<'EOF'
+"$HEXE" pod list | awk -v s="$1" '$2 == s { sub("pod=", "", $7); print $7 }'
+EOF
+cat >"$T_TMP/appears" <<'EOF'
+i=0
+while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+[ -e "$1" ]
+EOF
+cat >"$T_TMP/ends" <<'EOF'
+i=0
+while [ -d /proc/$1 ] && ! grep -q '^State:.*Z' /proc/$1/status 2>/dev/null &&
+	[ $i -lt 60 ]; do sleep 0.05; i=$((i+1)); done
+[ ! -d /proc/$1 ] || grep -q '^State:.*Z' /proc/$1/status
+EOF
+cat >"$T_TMP/mypid" <<'EOF'
+echo $PPID > "$1.tmp" && mv "$1.tmp" "$1"
+EOF
+
+# With the pane's pod stopped, a command typed still runs: the keys are
+# written to the pane's terminal by the mux itself. (Through the pod they
+# would wait until it runs again.)
+test_keys_go_straight_to_the_terminal() {
+	cat >"$T_TMP/k.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux new -s keys -- /bin/sh
+	wait "\$ "
+	capture POD sh $T_TMP/podpid keys
+	sh "echo \${POD} > $T_TMP/keys.pod; kill -STOP \${POD}"
+	type "echo yes > $T_TMP/ran\r"
+	sh "sh $T_TMP/appears $T_TMP/ran"
+	sh "kill -CONT \${POD}"
+	wait "echo yes"
+	key C-M-d
+	expect-exit 0
+	EOT
+	local rc=0
+	ptyh "$T_TMP/k.ptyh" || rc=$?
+	[[ ! -s $T_TMP/keys.pod ]] || kill -CONT "$(cat "$T_TMP/keys.pod")" 2>/dev/null || true
+	return "$rc"
+}
+
+# kill -9 of a pane's pod while a mux shows it: the mux gives the pane's
+# terminal back at once, so the pane's shell is hung up and ends, even
+# before ses has told the mux that the pane is gone (ses is stopped here).
+test_pod_death_hangs_up_with_mux_attached() {
+	cat >"$T_TMP/h.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux new -s hang -- /bin/sh
+	wait "\$ "
+	type "sh $T_TMP/mypid $T_TMP/hang.sh\r"
+	sh "sh $T_TMP/appears $T_TMP/hang.sh"
+	capture POD sh $T_TMP/podpid hang
+	capture SH cat $T_TMP/hang.sh
+	sh "kill -STOP \$(cat $RT/ses.pid)"
+	sh "kill -KILL \${POD}"
+	sh "sh $T_TMP/ends \${SH}"
+	sh "kill -CONT \$(cat $RT/ses.pid)"
+	EOT
+	local rc=0 sh
+	ptyh "$T_TMP/h.ptyh" || rc=$?
+	kill -CONT "$(cat "$RT/ses.pid")"
+	sh=$(cat "$T_TMP/hang.sh" 2>/dev/null || true)
+	[[ -z $sh ]] || t_gone "$sh" || { echo "the pane's shell $sh outlived its pod"; kill -KILL "$sh"; rc=1; }
+	return "$rc"
+}
+
 t_run "typing and its echo do not pass through ses" test_typing_does_not_need_ses
+t_run "keys reach the pane's terminal without the pod" test_keys_go_straight_to_the_terminal
+t_run "a pod's death hangs up its pane with a mux attached" test_pod_death_hangs_up_with_mux_attached
 t_run "keys typed with a split go to the new pane" test_keys_follow_a_split_at_once
 t_run "a pod that cannot be reached is served through ses" test_unreachable_pod_goes_through_ses
 t_run "two muxes both read the pane from its pod" test_two_direct_viewers
