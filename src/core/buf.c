@@ -3,10 +3,12 @@
  */
 #include "core/buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 
@@ -151,6 +153,21 @@ wbuf_consume(struct wbuf *b, size_t n)
 	}
 	memmove(b->data, b->data + n, b->len - n);
 	b->len -= n;
+}
+
+int
+wbuf_write_fd(struct wbuf *b, int fd)
+{
+	while (b->len > 0) {
+		ssize_t n = write(fd, b->data, b->len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		wbuf_consume(b, (size_t)n);
+	}
+	return 0;
 }
 
 void

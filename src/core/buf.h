@@ -45,6 +45,9 @@ void wbuf_printf(struct wbuf *b, const char *fmt, ...)
 void wbuf_patch_u32(struct wbuf *b, size_t off, uint32_t v);
 /* Remove the first n bytes. */
 void wbuf_consume(struct wbuf *b, size_t n);
+/* Write b out to a non-blocking fd until b is empty or the fd is full,
+ * consuming what went: 0, or -errno on an error other than EAGAIN. */
+int wbuf_write_fd(struct wbuf *b, int fd);
 
 void rbuf_init(struct rbuf *r, const void *data, size_t len);
 size_t rbuf_left(const struct rbuf *r);

@@ -12,6 +12,8 @@
 
 #include "core/util.h"
 
+#define CONN_RBUF_SIZE 65536
+
 struct conn_write {
 	uv_write_t req;
 	struct conn *c;
@@ -26,7 +28,7 @@ alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 
 	(void)hint;
 	buf->base = c->rbuf;
-	buf->len = sizeof c->rbuf;
+	buf->len = CONN_RBUF_SIZE;
 }
 
 static void
@@ -104,6 +106,7 @@ conn_setup(uv_loop_t *loop, struct conn *c, struct hlog *log)
 	c->reading = false;
 	c->want_drain = false;
 	frame_reader_init(&c->fr, FRAME_MAX);
+	c->rbuf = xmalloc(CONN_RBUF_SIZE);
 }
 
 static void
@@ -123,6 +126,8 @@ close_cb(uv_handle_t *h)
 	if (--c->handles > 0)
 		return;
 	frame_reader_free(&c->fr);
+	free(c->rbuf);
+	c->rbuf = NULL;
 	if (c->on_close)
 		c->on_close(c);
 }

@@ -42,7 +42,9 @@ struct conn {
 	pid_t peer_pid;
 	uid_t peer_uid;
 	char name[48];
-	char rbuf[65536];
+	/* Allocated with the conn's handles, not zeroed: an idle conn's
+	 * pages are never touched (every pane has two or three conns). */
+	char *rbuf;
 };
 
 /* Accept one connection from a listening pipe. The peer's uid must be ours

@@ -155,20 +155,10 @@ static void pty_poll_cb(uv_poll_t *h, int status, int events);
 static void
 pty_flush(struct chan *ch)
 {
-	while (ch->to_pty.len) {
-		ssize_t n = write(ch->pty, ch->to_pty.data, ch->to_pty.len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n < 0) {
-			/* EIO: the pane's programs are gone, and what they
-			 * did not read with them. */
-			wbuf_reset(&ch->to_pty);
-			break;
-		}
-		wbuf_consume(&ch->to_pty, (size_t)n);
+	if (wbuf_write_fd(&ch->to_pty, ch->pty) < 0) {
+		/* EIO: the pane's programs are gone, and what they did not
+		 * read with them. */
+		wbuf_reset(&ch->to_pty);
 	}
 	if (ch->to_pty.len && !ch->pty_polling) {
 		if (!ch->pty_poll_init) {
@@ -243,7 +233,6 @@ static void
 go_direct(struct chan *ch)
 {
 	struct mux *m = ch->m;
-	struct wbuf b;
 	int fd = ch->sock;
 
 	ch->sock = -1;
@@ -256,10 +245,6 @@ go_direct(struct chan *ch)
 	ch->state = CHAN_DIRECT;
 	if (conn_open_fd(m->loop, &ch->conn, fd, &m->log) < 0)
 		return; /* on_close falls back */
-	wbuf_init(&b);
-	msg_empty_encode(&b, MSG_SNAPSHOT, ch->pane);
-	conn_send(&ch->conn, &b);
-	wbuf_free(&b);
 	tell_ses(m, ch->pane, true);
 	if (ch->held.len) {
 		send_direct(ch, ch->held.data, ch->held.len);
@@ -287,9 +272,9 @@ hello_closed(uv_handle_t *h)
 	fall_back(ch, "the pod refused");
 }
 
-/* Read the pod's answer to HELLO, with the terminal beside it. The pod
- * sends it in one piece and nothing after it until asked, so it is read
- * here whole, before libuv takes the socket. */
+/* Read the pod's answer to HELLO, with the terminal beside it, before
+ * libuv takes the socket: exactly its bytes, so that the screen the pod
+ * sends behind it stays in the socket for the conn. */
 static bool
 read_answer(struct chan *ch)
 {

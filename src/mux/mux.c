@@ -32,20 +32,11 @@ static void out_poll_cb(uv_poll_t *h, int status, int events);
 static void
 mux_write_out(struct mux *m)
 {
-	while (m->out.len) {
-		ssize_t n = write(m->tty.out, m->out.data, m->out.len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n < 0) {
-			/* The terminal is gone: nothing to draw on. */
-			wbuf_reset(&m->out);
-			mux_quit(m, NULL, 0);
-			return;
-		}
-		wbuf_consume(&m->out, (size_t)n);
+	if (wbuf_write_fd(&m->out, m->tty.out) < 0) {
+		/* The terminal is gone: nothing to draw on. */
+		wbuf_reset(&m->out);
+		mux_quit(m, NULL, 0);
+		return;
 	}
 	if (m->out.len && !m->out_polling) {
 		uv_poll_start(&m->out_poll, UV_WRITABLE, out_poll_cb);
@@ -78,17 +69,24 @@ mux_pane_find(struct mux *m, uint16_t id)
 	return NULL;
 }
 
+/* A new copy starts at the size the layout gives it, which is what its
+ * first full screen will have: no cells are written twice. */
 static struct mux_pane *
-pane_get(struct mux *m, uint16_t id)
+pane_get(struct mux *m, const struct layout_pane *lp)
 {
-	struct mux_pane *p = mux_pane_find(m, id);
+	struct mux_pane *p = mux_pane_find(m, lp->id);
 
 	if (p || m->npanes >= MUX_MAX_PANES)
 		return p;
+	if (m->npanes == m->cap_panes) {
+		m->cap_panes = m->cap_panes ? 2 * m->cap_panes : 8;
+		m->panes = xrealloc(m->panes,
+				    (size_t)m->cap_panes * sizeof *m->panes);
+	}
 	p = &m->panes[m->npanes++];
 	memset(p, 0, sizeof p[0]);
-	p->id = id;
-	p->g = grid_new(80, 24, 0);
+	p->id = lp->id;
+	p->g = grid_new(lp->w, lp->h, 0);
 	return p;
 }
 
@@ -210,7 +208,7 @@ on_layout(struct mux *m, const struct frame *f)
 	snprintf(m->session, sizeof m->session, "%s", l.session);
 	panes_prune(m);
 	for (int i = 0; i < l.npanes; i++) {
-		struct mux_pane *p = pane_get(m, l.panes[i].id);
+		struct mux_pane *p = pane_get(m, &l.panes[i]);
 
 		if (p)
 			chan_open(m, p);
@@ -668,6 +666,7 @@ mux_teardown(struct mux *m)
 		grid_free(m->panes[i].g);
 		scrollview_free(&m->panes[i].sv);
 	}
+	free(m->panes);
 	if (m->view)
 		grid_free(m->view);
 	if (m->have_layout)

@@ -110,8 +110,8 @@ struct mux {
 
 	struct msg_layout layout;
 	bool have_layout;
-	struct mux_pane panes[MUX_MAX_PANES];
-	int npanes;
+	struct mux_pane *panes; /* grown as the layout needs, never shrunk */
+	int npanes, cap_panes;
 	struct grid *view; /* scratch for scrolled panes */
 
 	uv_signal_t sig_winch, sig_hup, sig_term;

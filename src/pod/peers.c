@@ -321,12 +321,13 @@ pod_on_hello(struct pod *pod, struct pod_peer *p, const struct frame *f)
 	msg_hello_ok_encode(&b, &ok);
 	if (p->role == ROLE_MUX) {
 		/* The terminal goes with the answer, so that keys reach it
-		 * without waking the pod; the mux asks for the screen once it
-		 * has taken both (it reads this answer outside its loop). */
+		 * without waking the pod; the screen follows at once. */
 		snprintf(c->name, sizeof c->name, "pod %u mux", pod->o.id);
 		send_with_fd(pod, p, &b,
 			     pod->pty_eof || pod->child_exited ? -1 : pod->master);
 		wbuf_free(&b);
+		p->updates = true;
+		send_full(pod, p);
 		log_debug(&pod->log, "mux pid %d views the pane",
 			  (int)c->peer_pid);
 		return;

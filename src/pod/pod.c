@@ -166,21 +166,9 @@ pod_flush_replies(struct pod *pod)
 void
 pod_write_pty(struct pod *pod)
 {
-	while (pod->to_pty.len > 0) {
-		ssize_t n = write(pod->master, pod->to_pty.data,
-				  pod->to_pty.len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n < 0) {
-			/* The child is gone; what it did not read is lost
-			 * with it. */
-			wbuf_reset(&pod->to_pty);
-			break;
-		}
-		wbuf_consume(&pod->to_pty, (size_t)n);
+	if (wbuf_write_fd(&pod->to_pty, pod->master) < 0) {
+		/* The child is gone; what it did not read is lost with it. */
+		wbuf_reset(&pod->to_pty);
 	}
 	if (pod->to_pty.len < POD_INPUT_HIGH / 2)
 		pod_peers_resume(pod);

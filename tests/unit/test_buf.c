@@ -2,6 +2,9 @@
  * test_buf — wbuf building and rbuf bounds checking: the byte order on the
  * wire, sticky errors on short reads, and refusal of strings with NULs.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 
@@ -331,6 +335,44 @@ test_put_nothing(void **state)
 	wbuf_free(&b);
 }
 
+/* Writing to a non-blocking pipe: what fits goes and is consumed, the
+ * rest waits in the buffer; a pipe nobody reads says EPIPE. */
+static void
+test_write_fd(void **state)
+{
+	struct wbuf b;
+	char chunk[4096], sink[65536];
+	int fds[2];
+	size_t total = 0, read_back = 0;
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe2(fds, O_NONBLOCK), 0);
+	memset(chunk, 'x', sizeof chunk);
+	wbuf_init(&b);
+	for (int i = 0; i < 64; i++)
+		wbuf_put(&b, chunk, sizeof chunk); /* 256 KiB: more than a pipe */
+	total = b.len;
+	assert_int_equal(wbuf_write_fd(&b, fds[1]), 0);
+	assert_true(b.len > 0 && b.len < total);
+	while (b.len > 0) {
+		ssize_t n = read(fds[0], sink, sizeof sink);
+
+		assert_true(n > 0);
+		read_back += (size_t)n;
+		assert_int_equal(wbuf_write_fd(&b, fds[1]), 0);
+	}
+	for (ssize_t n; (n = read(fds[0], sink, sizeof sink)) > 0;)
+		read_back += (size_t)n;
+	assert_int_equal(read_back, total);
+	close(fds[0]);
+	wbuf_put(&b, "y", 1);
+	assert_int_equal(wbuf_write_fd(&b, fds[1]), -EPIPE);
+	assert_int_equal(b.len, 1);
+	close(fds[1]);
+	wbuf_free(&b);
+}
+
 int
 main(void)
 {
@@ -348,6 +390,7 @@ main(void)
 		cmocka_unit_test(test_patch),
 		cmocka_unit_test(test_reserve_and_growth),
 		cmocka_unit_test(test_put_nothing),
+		cmocka_unit_test(test_write_fd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
