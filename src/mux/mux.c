@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/slice.h"
 #include "core/util.h"
 #include "mux/cli.h"
 #include "mux/mux_int.h"
@@ -701,6 +702,7 @@ mux_run(const struct paths *p, struct client *cl, const struct mux_start *st)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	slice_set(true); /* it answers keystrokes */
 	tty_raw(&m.tty);
 	mux_init_handles(&m);
 	render_enter(m.r, &m.out, m.mouse, false);

@@ -25,6 +25,7 @@
 #include "core/conn.h"
 #include "core/log.h"
 #include "core/paths.h"
+#include "core/slice.h"
 #include "core/proto.h"
 #include "core/util.h"
 #include "pod/isolation.h"
@@ -204,6 +205,31 @@ pod_schedule_update(struct pod *pod)
 		       POD_FRAME_MS - (now - pod->last_sent_ms), 0);
 }
 
+/* A pod busy with a flood gives up the short time slice it keeps for
+ * answering keystrokes, and takes it back once the pane is calm again. */
+static void
+pod_note_rate(struct pod *pod, size_t n)
+{
+	uint64_t now = now_ms();
+	bool flooding;
+
+	if (now - pod->rate_start_ms >= POD_RATE_WINDOW_MS) {
+		/* A window that ended long ago says nothing of now. */
+		flooding = pod->rate_bytes >= POD_FLOOD_BYTES &&
+			   now - pod->rate_start_ms < 2 * POD_RATE_WINDOW_MS;
+		pod->rate_start_ms = now;
+		pod->rate_bytes = 0;
+	} else {
+		flooding = pod->flooding;
+	}
+	pod->rate_bytes += n;
+	flooding |= pod->rate_bytes >= POD_FLOOD_BYTES;
+	if (flooding != pod->flooding) {
+		pod->flooding = flooding;
+		slice_set(!flooding);
+	}
+}
+
 static void
 pod_read_pty(struct pod *pod)
 {
@@ -228,6 +254,7 @@ pod_read_pty(struct pod *pod)
 		if (n < 1024)
 			break; /* drained for now; the poll says when there is more */
 	}
+	pod_note_rate(pod, total);
 	pod_flush_replies(pod);
 	if (pod->to_pty.len)
 		pod_write_pty(pod);
@@ -586,6 +613,7 @@ pod_main(int argc, char **argv)
 	 * its pages stay with the pod for its whole life unless handed back:
 	 * every idle pane would carry them. */
 	malloc_trim(0);
+	slice_set(true); /* after the spawn: the pane's programs keep theirs */
 	if (pod.master >= 0) {
 		uv_poll_init(pod.loop, &pod.pty_poll, pod.master);
 		pod.pty_poll.data = &pod;

@@ -23,6 +23,8 @@
 #define POD_INPUT_HIGH (8u << 20)     /* pause reading input above this */
 #define POD_UPDATE_BACKLOG (1u << 20) /* a peer this far behind skips */
 #define POD_LINGER_MS 3000
+#define POD_RATE_WINDOW_MS 100
+#define POD_FLOOD_BYTES (512u << 10) /* in a window: a flood, not typing */
 
 struct pod_opts {
 	const char *instance;
@@ -69,6 +71,10 @@ struct pod {
 	char info[512];
 
 	struct vt *vt;
+	/* output per window, to tell a flood from typing (core/slice.h) */
+	uint64_t rate_start_ms;
+	size_t rate_bytes;
+	bool flooding;
 	uv_timer_t frame_timer;
 	uint64_t last_sent_ms;
 	bool timer_armed;

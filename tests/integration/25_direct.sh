@@ -3,7 +3,8 @@
 # skip ses, keys go straight into the pane's terminal, keys typed right
 # after an action still follow the focus it made, a pane whose pod cannot
 # be reached is served through ses, and a pod's death still hangs up its
-# pane at once.
+# pane at once. The mux and the pods of calm panes ask for a short time
+# slice; a pod whose pane floods gives it back.
 source "$(dirname "$0")/../lib.sh"
 hexe_env_setup
 RT=$XDG_RUNTIME_DIR/hexe/$HEXE_INSTANCE
@@ -167,9 +168,62 @@ test_pod_death_hangs_up_with_mux_attached() {
 	return "$rc"
 }
 
+slice_of() { # PID: the scheduler's slice for it, in ns
+	awk '$1 == "se.slice" { print $3 }' "/proc/$1/sched" 2>/dev/null
+}
+
+# The mux and a calm pane's pod run with a 0.1 ms slice, so that they
+# take a CPU as soon as a key wakes them; the pane's shell keeps the
+# default; a pod whose pane floods goes back to the default until the
+# flood ends.
+test_time_slices() {
+	local v maj min
+	v=$(uname -r)
+	maj=${v%%.*} min=${v#*.} min=${min%%[!0-9]*}
+	((maj > 6 || (maj == 6 && min >= 12))) ||
+		t_skip_test "Linux $v: a task may choose its slice from 6.12 on"
+	[[ -n $(slice_of $$) ]] || t_skip_test "this kernel does not show se.slice in /proc/PID/sched"
+	cat >"$T_TMP/s.ptyh" <<-EOT
+	spawn 80 24 $HEXE mux new -s slices -- /bin/sh
+	wait "\$ "
+	pid MUX
+	sh "echo \${MUX} > $T_TMP/slices.mux"
+	type "sh $T_TMP/mypid $T_TMP/slices.sh\r"
+	sh "sh $T_TMP/appears $T_TMP/slices.sh"
+	sh "sh $T_TMP/podpid slices > $T_TMP/slices.pod"
+	sh "cat /proc/\${MUX}/sched /proc/\$(cat $T_TMP/slices.pod)/sched /proc/\$(cat $T_TMP/slices.sh)/sched | grep se.slice > $T_TMP/calm.txt"
+	type "timeout 2 yes flood-flood-flood-flood-flood\r"
+	sh "sleep 1"
+	sh "grep se.slice /proc/\$(cat $T_TMP/slices.pod)/sched > $T_TMP/flood.txt"
+	wait "\$ " 5000
+	sh "sleep 0.5"
+	type "echo calm-again\r"
+	wait "calm-again"
+	sh "sleep 0.3"
+	type "echo after\r"
+	wait "after"
+	sh "grep se.slice /proc/\$(cat $T_TMP/slices.pod)/sched > $T_TMP/after.txt"
+	key C-M-d
+	expect-exit 0
+	EOT
+	ptyh "$T_TMP/s.ptyh"
+	local mux pod sh
+	read -r _ _ mux < <(sed -n 1p "$T_TMP/calm.txt")
+	read -r _ _ pod < <(sed -n 2p "$T_TMP/calm.txt")
+	read -r _ _ sh < <(sed -n 3p "$T_TMP/calm.txt")
+	t_assert_eq "$mux" 100000 "the mux's slice"
+	t_assert_eq "$pod" 100000 "a calm pod's slice"
+	[[ $sh != 100000 ]] || { echo "the pane's shell inherited the short slice"; return 1; }
+	read -r _ _ pod < "$T_TMP/flood.txt"
+	t_assert_eq "$pod" "$sh" "a flooding pod's slice is the default"
+	read -r _ _ pod < "$T_TMP/after.txt"
+	t_assert_eq "$pod" 100000 "the pod's slice once calm"
+}
+
 t_run "typing and its echo do not pass through ses" test_typing_does_not_need_ses
 t_run "keys reach the pane's terminal without the pod" test_keys_go_straight_to_the_terminal
 t_run "a pod's death hangs up its pane with a mux attached" test_pod_death_hangs_up_with_mux_attached
 t_run "keys typed with a split go to the new pane" test_keys_follow_a_split_at_once
 t_run "a pod that cannot be reached is served through ses" test_unreachable_pod_goes_through_ses
 t_run "two muxes both read the pane from its pod" test_two_direct_viewers
+t_run "short time slices for the mux and calm pods" test_time_slices
