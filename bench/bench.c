@@ -37,6 +37,7 @@
 #include "term.h"
 
 #define PROMPT_MS 15000
+#define SPAWN_SETTLE_MS 100 /* quiet time after each timed spawn */
 #define KEY_GAP_MS 10      /* quiet time before each timed keystroke */
 #define KEY_SEGMENT 16     /* keys typed before the line is cleared */
 #define MAX_PANES 64
@@ -1243,6 +1244,11 @@ scenario_spawn(struct bench *b)
 				    who, run, ms);
 			if (run > 0)
 				report_add(&b->rep, jb->v->scenario, who, "ms", ms);
+			/* Let the last spawn's aftermath (a pane's teardown in
+			 * the daemon, a sandbox's unmounting) end before the
+			 * next one is timed: otherwise each variant pays for
+			 * the one that always runs before it. */
+			pump_for(SPAWN_SETTLE_MS);
 		}
 	}
 	for (int sl = S_HEXE; sl < b->nslots; sl++)
