@@ -391,15 +391,31 @@ cli_ses_kill(int argc, char **argv)
 	return rc;
 }
 
+/* One action through the daemon, answered by OK or an error. */
+static int
+ask_action(const struct msg_action *m)
+{
+	struct wbuf b;
+	struct frame f;
+	struct cli c;
+	int rc;
+
+	if (cli_connect(&c, ROLE_CLI))
+		return 1;
+	wbuf_init(&b);
+	msg_action_encode(&b, m);
+	rc = cli_ask(&c, &b, MSG_OK, &f);
+	wbuf_free(&b);
+	client_close(&c.cl);
+	return rc;
+}
+
 int
 cli_mux_action(int argc, char **argv)
 {
 	static const char *usage = "hexe mux action -t SESSION[:PANE] NAME [ARG]";
 	struct msg_action m = { NULL, NULL, "" };
-	struct wbuf b;
-	struct frame f;
-	struct cli c;
-	int ch, rc;
+	int ch;
 
 	optind = 1;
 	while ((ch = getopt(argc, argv, "+t:")) != -1) {
@@ -412,37 +428,18 @@ cli_mux_action(int argc, char **argv)
 	m.name = argv[optind];
 	if (argc - optind == 2)
 		m.arg = argv[optind + 1];
-	if (cli_connect(&c, ROLE_CLI))
-		return 1;
-	wbuf_init(&b);
-	msg_action_encode(&b, &m);
-	rc = cli_ask(&c, &b, MSG_OK, &f);
-	wbuf_free(&b);
-	client_close(&c.cl);
-	return rc;
+	return ask_action(&m);
 }
 
 int
 cli_mux_reload(int argc, char **argv)
 {
+	/* Any target names the daemon; reload is global. */
 	struct msg_action m = { (char *)"", (char *)"reload", (char *)"" };
-	struct wbuf b;
-	struct frame f;
-	struct cli c;
-	int rc;
 
 	if (argc > 1 && strcmp(argv[1], "--") != 0)
 		return usage_error("hexe mux reload");
-	if (cli_connect(&c, ROLE_CLI))
-		return 1;
-	/* Any target names the daemon; reload is global. */
-	m.target = (char *)"";
-	wbuf_init(&b);
-	msg_action_encode(&b, &m);
-	rc = cli_ask(&c, &b, MSG_OK, &f);
-	wbuf_free(&b);
-	client_close(&c.cl);
-	return rc;
+	return ask_action(&m);
 }
 
 int

@@ -34,6 +34,7 @@
 #include "core/util.h"
 #include "pod/cgroup.h"
 #include "pod/isolation.h"
+#include "pod/ns.h"
 
 extern char **environ;
 
@@ -283,45 +284,23 @@ trial(int flags, unsigned mounts)
 	return t;
 }
 
-static const char *
-flags_text(int flags, char *buf, size_t n)
-{
-	static const struct {
-		int flag;
-		const char *name;
-	} names[] = {
-		{ CLONE_NEWUSER, "CLONE_NEWUSER" }, { CLONE_NEWPID, "CLONE_NEWPID" },
-		{ CLONE_NEWNS, "CLONE_NEWNS" },     { CLONE_NEWNET, "CLONE_NEWNET" },
-		{ CLONE_NEWUTS, "CLONE_NEWUTS" },   { CLONE_NEWIPC, "CLONE_NEWIPC" },
-		{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP" },
-	};
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if ((flags & names[i].flag) && len < n)
-			len += (size_t)snprintf(buf + len, n - len, "%s%s",
-						len ? "|" : "", names[i].name);
-	}
-	return buf;
-}
-
 /* "unshare(CLONE_NEWUSER|CLONE_NEWNET): Operation not permitted" */
 static void
 trial_text(const struct trial *t, int flags, char *out, size_t n)
 {
 	char fl[160];
 
-	if (t->step == ST_OK)
+	if (t->step == ST_OK) {
 		snprintf(out, n, "ok");
-	else if (t->step == ST_UNSHARE)
-		snprintf(out, n, "unshare(%s): %s", flags_text(flags, fl, sizeof fl),
-			 strerror(t->err));
-	else
+	} else if (t->step == ST_UNSHARE) {
+		ns_flags_text(flags, fl, sizeof fl);
+		snprintf(out, n, "unshare(%s): %s", fl, strerror(t->err));
+	} else {
 		snprintf(out, n, "%s: %s",
 			 (unsigned)t->step < ARRAY_SIZE(step_names)
 				 ? step_names[t->step] : "?",
 			 strerror(t->err));
+	}
 }
 
 /* ---- what each profile needs ---- */

@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/util.h"
+
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
 #endif
@@ -57,29 +59,48 @@ ns_flags(enum profile p)
 	}
 }
 
-void
-ns_describe(int flags, char *out, size_t n)
+/* Every namespace a pane may get: hexe's word for it, and the flag's. */
+static const struct {
+	int flag;
+	const char *name, *constant;
+} ns_names[] = {
+	{ CLONE_NEWUSER, "user", "CLONE_NEWUSER" },
+	{ CLONE_NEWPID, "pid", "CLONE_NEWPID" },
+	{ CLONE_NEWNS, "mount", "CLONE_NEWNS" },
+	{ CLONE_NEWNET, "net", "CLONE_NEWNET" },
+	{ CLONE_NEWUTS, "uts", "CLONE_NEWUTS" },
+	{ CLONE_NEWIPC, "ipc", "CLONE_NEWIPC" },
+	{ CLONE_NEWCGROUP, "cgroup", "CLONE_NEWCGROUP" },
+};
+
+static size_t
+names_of(int flags, bool constants, const char *sep, char *out, size_t n)
 {
-	static const struct {
-		int flag;
-		const char *name;
-	} names[] = {
-		{ CLONE_NEWUSER, "user" }, { CLONE_NEWPID, "pid" },
-		{ CLONE_NEWNS, "mount" },  { CLONE_NEWNET, "net" },
-		{ CLONE_NEWUTS, "uts" },   { CLONE_NEWIPC, "ipc" },
-		{ CLONE_NEWCGROUP, "cgroup" },
-	};
 	size_t len = 0;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (!(flags & names[i].flag))
+	for (size_t i = 0; i < ARRAY_SIZE(ns_names); i++) {
+		if (!(flags & ns_names[i].flag))
 			continue;
 		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s",
-					len ? "," : "", names[i].name);
+					len ? sep : "",
+					constants ? ns_names[i].constant
+						  : ns_names[i].name);
 	}
-	if (!len)
+	return len;
+}
+
+void
+ns_describe(int flags, char *out, size_t n)
+{
+	if (!names_of(flags, false, ",", out, n))
 		snprintf(out, n, "none");
+}
+
+void
+ns_flags_text(int flags, char *out, size_t n)
+{
+	names_of(flags, true, "|", out, n);
 }
 
 void

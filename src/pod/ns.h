@@ -37,6 +37,9 @@ struct ns_ident {
 int ns_flags(enum profile p);
 /* "user,pid,mount,net,uts,ipc,cgroup", or "none". */
 void ns_describe(int flags, char *out, size_t n);
+/* "CLONE_NEWUSER|CLONE_NEWNET", or "" for none: as the system calls
+ * spell them, for messages about a call that failed. */
+void ns_flags_text(int flags, char *out, size_t n);
 
 /* Pod: who the pane is, from this process's credentials. */
 void ns_ident_init(struct ns_ident *id);

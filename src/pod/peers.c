@@ -355,11 +355,6 @@ pod_on_mux_frame(struct pod *pod, struct pod_peer *p, const struct frame *f)
 		pod_on_input(pod, p, f);
 		return;
 	}
-	if (f->type == MSG_SNAPSHOT) {
-		p->updates = true;
-		send_full(pod, p);
-		return;
-	}
 	log_warn(&pod->log, "unexpected %s from a mux; dropping it",
 		 msg_type_name(f->type));
 	conn_close(&p->conn, "unexpected message");
